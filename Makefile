@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# vfio-variant: see README.md.
+#
+#   make            kernel (both test flavours), test programs, tools
+#   make demo       boot the '=m' kernel and show the main job
+#   make check      everything: host suites, both kernels in the VM, self-test
+#   make check T=glob[,glob]   only the tests whose names match
+#   make series     turn commits in build/linux back into kernel/patches
+#   make deps       install the Debian packages that are missing
+
+TOP       := $(CURDIR)
+BUILD     := $(TOP)/build
+FLAVOURS  ?= m y
+T         ?= *
+MAKEFLAGS += --no-print-directory
+
+CC        ?= gcc
+CSTD      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
+HDRS      := $(BUILD)/headers
+TESTBIN   := $(BUILD)/tests
+
+CLIENTS   := vfio-edu
+CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
+
+.PHONY: all deps prepare kernel kernel-% headers clients check check-vm \
+	selftest demo series kernel-reset clean distclean
+
+all: kernel clients
+
+deps:
+	@bash kernel/scripts/deps.sh
+
+prepare: deps
+	@bash kernel/scripts/prepare.sh
+
+kernel: prepare
+	@for f in $(FLAVOURS); do bash kernel/scripts/build.sh $$f || exit 1; done
+
+kernel-%: prepare
+	@bash kernel/scripts/build.sh $*
+
+# UAPI headers of the patched tree, for the client tests and the tool
+headers: prepare
+	@$(MAKE) -s -C $(BUILD)/linux O=$(BUILD)/obj-headers ARCH=x86_64 \
+		INSTALL_HDR_PATH=$(HDRS) headers_install
+
+$(TESTBIN)/%: tests/client/%.c tests/client/vfio_util.c tests/client/vfio_util.h | headers
+	@mkdir -p $(TESTBIN)
+	$(CC) $(CSTD) -I$(HDRS)/include -o $@ $< tests/client/vfio_util.c
+
+clients: $(CLIENT_BINS)
+
+check: all
+	@python3 tests/run.py --host $(addprefix --flavour ,$(FLAVOURS)) \
+		--tests '$(T)' $(if $(filter *,$(T)),--selftest)
+
+selftest: kernel-m
+	@python3 tests/run.py --selftest
+
+demo: kernel-m clients
+	@python3 tests/run.py --flavour m --suite demo
+
+series:
+	@bash kernel/scripts/export-series.sh
+
+# drop everything in build/linux that is not in kernel/patches
+kernel-reset:
+	@rm -f $(BUILD)/linux/.git/vv-series
+	@git -C $(BUILD)/linux update-index --no-skip-worktree Kconfig Kbuild
+	@git -C $(BUILD)/linux reset -q --hard vv-base
+	@bash kernel/scripts/prepare.sh
+
+clean:
+	rm -rf $(BUILD)/obj-* $(BUILD)/mods-* $(BUILD)/vm $(TESTBIN) $(HDRS)
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build.sh FLAVOUR: configure and build one test kernel from build/linux
+# into build/obj-FLAVOUR, and install its modules into build/mods-FLAVOUR.
+#
+#   m       VFIO and every variant as modules   (base + modules fragments)
+#   y       VFIO and every variant built in     (base + builtin fragments)
+#   m-debug, y-debug: the same plus the debug fragment (KASAN, lockdep, ...)
+#
+# The config is tinyconfig plus kernel/configs/*.config; every symbol a
+# fragment asks for must end up in .config, or the build stops and says
+# which one did not.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+flavour=${1:?usage: build.sh m|y|m-debug|y-debug}
+tree=$top/build/linux
+obj=$top/build/obj-$flavour
+mods=$top/build/mods-$flavour
+cfgdir=$top/kernel/configs
+
+frags=("$cfgdir/base.config")
+case $flavour in
+m | m-debug) frags+=("$cfgdir/modules.config") ;;
+y | y-debug) frags+=("$cfgdir/builtin.config") ;;
+*) echo "build: unknown flavour '$flavour'" >&2; exit 2 ;;
+esac
+case $flavour in *-debug) frags+=("$cfgdir/debug.config") ;; esac
+
+kmake=(make -s -C "$tree" O="$obj" ARCH=x86_64 -j"$(nproc)"
+	KBUILD_BUILD_USER=vfio-variant KBUILD_BUILD_HOST=build
+	KBUILD_BUILD_TIMESTAMP="$(git -C "$tree" log -1 --format=%cd)")
+command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
+
+mkdir -p "$obj"
+stamp=$obj/.vv-fragments
+want=$(cat "${frags[@]}" "$tree/.git/vv-series" | sha1sum)
+if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] ||
+	[ -n "$(find "$top/Kconfig" "$top/tests/kmod" "$top/drivers" -name 'Kconfig*' -newer "$obj/.config" 2>/dev/null)" ]; then
+	echo "build[$flavour]: configuring"
+	"${kmake[@]}" tinyconfig >/dev/null
+	KCONFIG_CONFIG=$obj/.config "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+		"$obj/.config" "${frags[@]}" >"$obj/.merge.log"
+	"${kmake[@]}" olddefconfig >/dev/null
+	bad=0
+	while read -r line; do
+		case $line in
+		CONFIG_*=*) sym=${line%%=*} ;;
+		"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *} ;;
+		*) continue ;;
+		esac
+		got=$(grep -E "^($sym=|# $sym is not set)" "$obj/.config" || true)
+		if [ "$line" != "$got" ] && ! { [ -z "$got" ] && [[ $line == *"is not set" ]]; }; then
+			echo "build[$flavour]: wanted '$line', got '${got:-nothing}'" >&2
+			bad=1
+		fi
+	done < <(cat "${frags[@]}")
+	[ $bad = 0 ] || { echo "build[$flavour]: config incomplete (see kernel/configs/)" >&2; exit 1; }
+	echo "$want" >"$stamp"
+fi
+
+echo "build[$flavour]: compiling"
+"${kmake[@]}" bzImage
+if grep -q '^CONFIG_MODULES=y' "$obj/.config"; then
+	"${kmake[@]}" modules
+	rm -rf "$mods"
+	"${kmake[@]}" INSTALL_MOD_PATH="$mods" modules_install
+	# the guest mounts build/mods-FLAVOUR/lib/modules at /lib/modules;
+	# the symlinks back into the build tree are useless there
+	rm -f "$mods"/lib/modules/*/build "$mods"/lib/modules/*/source
+fi
+"${kmake[@]}" kernelrelease >"$obj/.vv-release"
+echo "build[$flavour]: $(cat "$obj/.vv-release") in ${obj#$top/}"

@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Make build/linux: the pristine kernel source as a git repository (tag
+# vv-base), the patch series from kernel/patches applied on top with
+# 'git am', and the project's own kernel code (drivers/, tests/kmod/)
+# laid over it in vfio-variant/ with a hook in the top Kconfig and Kbuild.
+#
+# The series is the source of truth: the tree is rebuilt from it whenever
+# kernel/patches changes. Commits made in build/linux are turned back into
+# kernel/patches by export-series.sh ('make series'); a tree holding
+# commits that were not exported is never thrown away.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tree=$top/build/linux
+git=(git -C "$tree")
+stamp=$tree/.git/vv-series
+
+die() { echo "prepare: $*" >&2; exit 1; }
+
+series_hash() {
+	(cd "$top/kernel/patches" && cat series $(grep -v '^#' series)) | sha1sum | cut -d' ' -f1
+}
+
+unpack() {
+	local tmp=$top/build/.unpack
+	rm -rf "$tmp" "$tree"
+	mkdir -p "$tmp"
+	if [ -n "${KSRC:-}" ]; then
+		echo "prepare: copying $KSRC"
+		rsync -a --exclude=.git "$KSRC"/ "$tmp/src/"
+	else
+		local tarball
+		tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1)
+		[ -n "$tarball" ] || die "no /usr/src/linux-source-6.12.tar.*: run 'make deps'"
+		echo "prepare: unpacking $tarball"
+		tar -C "$tmp" -xf "$tarball"
+		mv "$tmp"/linux-source-* "$tmp/src"
+	fi
+	mv "$tmp/src" "$tree"
+	rmdir "$tmp"
+	"${git[@]}" init -q -b vv
+	"${git[@]}" add -A -f .
+	"${git[@]}" -c user.name=vfio-variant -c user.email=build@vfio-variant.invalid \
+		commit -q -m "Pristine $(make -s -C "$tree" kernelversion) source"
+	"${git[@]}" tag vv-base
+}
+
+overlay_files=(Kconfig Kbuild)
+
+# The overlay edits two tracked files; git is told to leave them alone so
+# that 'git commit -a' in the tree never carries them into the series.
+overlay_off() {
+	"${git[@]}" update-index --no-skip-worktree "${overlay_files[@]}"
+	"${git[@]}" checkout -q -- "${overlay_files[@]}"
+}
+
+overlay_on() {
+	mkdir -p "$tree/vfio-variant"
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' --exclude=modules.order \
+		"$top/Kconfig" "$top/kernel/Kbuild" "$top/drivers" "$top/tests/kmod" \
+		"$tree/vfio-variant/"
+	grep -q '^# vfio-variant overlay' "$tree/Kconfig" ||
+		printf '\n# vfio-variant overlay\nsource "vfio-variant/Kconfig"\n' >>"$tree/Kconfig"
+	grep -q '^# vfio-variant overlay' "$tree/Kbuild" ||
+		printf '\n# vfio-variant overlay\nobj-y += vfio-variant/\n' >>"$tree/Kbuild"
+	"${git[@]}" update-index --skip-worktree "${overlay_files[@]}"
+	grep -qx '/vfio-variant/' "$tree/.git/info/exclude" ||
+		echo /vfio-variant/ >>"$tree/.git/info/exclude"
+}
+
+apply_series() {
+	echo "prepare: applying kernel/patches/series"
+	"${git[@]}" reset -q --hard vv-base
+	local p
+	for p in $(grep -v '^#' "$top/kernel/patches/series"); do
+		"${git[@]}" am -q --keep-cr "$top/kernel/patches/$p" ||
+			{ "${git[@]}" am --abort; die "$p does not apply to $("${git[@]}" describe --tags vv-base)"; }
+	done
+	echo "$(series_hash) $("${git[@]}" rev-parse HEAD)" >"$stamp"
+}
+
+[ -d "$tree/.git" ] || unpack
+
+want=$(series_hash)
+if [ ! -f "$stamp" ] || [ "$(cut -d' ' -f1 "$stamp")" != "$want" ]; then
+	if [ -f "$stamp" ] && [ "$("${git[@]}" rev-parse HEAD)" != "$(cut -d' ' -f2 "$stamp")" ]; then
+		die "build/linux has commits not in kernel/patches: run 'make series' first, or 'make kernel-reset' to drop them"
+	fi
+	overlay_off
+	"${git[@]}" diff --quiet HEAD || die "build/linux has uncommitted changes; commit and 'make series', or 'make kernel-reset'"
+	apply_series
+fi
+overlay_on

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-edu BDF: use QEMU's edu device (1234:11e8) through VFIO as a VMM
+ * would, behind a real IOMMU: group, type1 container, device fd, device
+ * and region info, and its config space read through the config region.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vfio_util.h"
+
+int main(int argc, char **argv)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	struct vfio_region_info *cfg, *bar0;
+	struct vfio_dev d;
+	uint16_t ids[2] = { 0, 0 };
+	uint32_t ident = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: vfio-edu BDF\n");
+		return 2;
+	}
+	tap_ok(vfio_dev_open(&d, argv[1]) == 0, "open %s through its VFIO group", argv[1]);
+	if (d.fd < 0)
+		return tap_done();
+
+	tap_ok(ioctl(d.fd, VFIO_DEVICE_GET_INFO, &info) == 0, "VFIO_DEVICE_GET_INFO");
+	tap_ok(info.flags & VFIO_DEVICE_FLAGS_PCI, "device is a PCI device");
+	tap_ok(info.num_regions >= VFIO_PCI_NUM_REGIONS, "%u regions", info.num_regions);
+	tap_ok(info.num_irqs >= VFIO_PCI_NUM_IRQS, "%u irq indexes", info.num_irqs);
+
+	cfg = vfio_region_info_get(d.fd, VFIO_PCI_CONFIG_REGION_INDEX);
+	tap_ok(cfg && cfg->size >= 256, "config region of %llu bytes",
+	       cfg ? (unsigned long long)cfg->size : 0ULL);
+	if (cfg) {
+		ssize_t n = pread(d.fd, ids, sizeof(ids), cfg->offset);
+
+		tap_ok(n == sizeof(ids) && ids[0] == 0x1234 && ids[1] == 0x11e8,
+		       "config space reads %04x:%04x", ids[0], ids[1]);
+	}
+
+	/* edu's BAR0 register 0 is its identification: 0xRRrr00ed */
+	bar0 = vfio_region_info_get(d.fd, VFIO_PCI_BAR0_REGION_INDEX);
+	tap_ok(bar0 && bar0->size == 1024 * 1024 &&
+	       (bar0->flags & VFIO_REGION_INFO_FLAG_READ), "BAR0 is 1 MiB and readable");
+	if (bar0) {
+		ssize_t n = pread(d.fd, &ident, 4, bar0->offset);
+
+		tap_ok(n == 4 && (ident & 0xff) == 0xed,
+		       "BAR0 identification register reads 0x%08x", ident);
+	}
+	/* edu has no reset method: VFIO must say so, and refuse the ioctl */
+	if (info.flags & VFIO_DEVICE_FLAGS_RESET)
+		tap_ok(ioctl(d.fd, VFIO_DEVICE_RESET) == 0, "VFIO_DEVICE_RESET");
+	else
+		tap_ok(ioctl(d.fd, VFIO_DEVICE_RESET) == -1 && errno == EINVAL,
+		       "no reset advertised, VFIO_DEVICE_RESET refused with EINVAL");
+	free(cfg);
+	free(bar0);
+	vfio_dev_close(&d);
+	return tap_done();
+}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "vfio_util.h"
+
+static int tap_n, tap_failed;
+
+void tap_ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (!cond)
+		tap_failed++;
+	fflush(stdout);
+}
+
+void tap_skip(const char *why, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d - ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP %s\n", why);
+	fflush(stdout);
+}
+
+void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+int tap_done(void)
+{
+	printf("1..%d\n", tap_n);
+	return tap_failed ? 1 : 0;
+}
+
+static int group_of(const char *bdf, char *path, size_t len)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	char num[64];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group", bdf);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	snprintf(num, sizeof(num), "%.60s", base ? base + 1 : target);
+	/* a noiommu group has its own device node name */
+	snprintf(path, len, "/dev/vfio/%s", num);
+	if (access(path, F_OK))
+		snprintf(path, len, "/dev/vfio/noiommu-%s", num);
+	return 0;
+}
+
+int vfio_dev_open(struct vfio_dev *d, const char *bdf)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	char gpath[PATH_MAX];
+	int noiommu, ret;
+
+	memset(d, 0, sizeof(*d));
+	d->container = d->group = d->fd = -1;
+	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+
+	ret = group_of(bdf, gpath, sizeof(gpath));
+	if (ret) {
+		tap_diag("%s: no iommu_group: %s", bdf, strerror(-ret));
+		return ret;
+	}
+	noiommu = strstr(gpath, "noiommu-") != NULL;
+
+	d->container = open("/dev/vfio/vfio", O_RDWR | O_CLOEXEC);
+	if (d->container < 0)
+		goto fail;
+	if (ioctl(d->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) {
+		errno = EINVAL;
+		goto fail;
+	}
+	d->group = open(gpath, O_RDWR | O_CLOEXEC);
+	if (d->group < 0)
+		goto fail;
+	if (ioctl(d->group, VFIO_GROUP_GET_STATUS, &status))
+		goto fail;
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		tap_diag("%s: group %s not viable (another device of the group is bound to a host driver)",
+			 bdf, gpath);
+		errno = EBUSY;
+		goto fail;
+	}
+	if (ioctl(d->group, VFIO_GROUP_SET_CONTAINER, &d->container))
+		goto fail;
+	if (ioctl(d->container, VFIO_SET_IOMMU,
+		  noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU))
+		goto fail;
+	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (d->fd < 0)
+		goto fail;
+	return 0;
+fail:
+	ret = -errno;
+	tap_diag("%s: vfio open via %s failed: %s", bdf, gpath, strerror(errno));
+	vfio_dev_close(d);
+	return ret;
+}
+
+void vfio_dev_close(struct vfio_dev *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->group >= 0)
+		close(d->group);
+	if (d->container >= 0)
+		close(d->container);
+	d->fd = d->group = d->container = -1;
+}
+
+struct vfio_region_info *vfio_region_info_get(int fd, uint32_t index)
+{
+	struct vfio_region_info *info, *bigger;
+	size_t sz = sizeof(*info);
+
+	info = calloc(1, sz);
+	if (!info)
+		return NULL;
+	for (;;) {
+		info->argsz = sz;
+		info->index = index;
+		if (ioctl(fd, VFIO_DEVICE_GET_REGION_INFO, info)) {
+			free(info);
+			return NULL;
+		}
+		if (info->argsz <= sz)
+			return info;
+		/* the capability chain did not fit: retry with what it needs */
+		sz = info->argsz;
+		bigger = realloc(info, sz);
+		if (!bigger) {
+			free(info);
+			return NULL;
+		}
+		info = bigger;
+		memset(info, 0, sz);
+	}
+}
+
+const struct vfio_info_cap_header *
+vfio_region_cap_find(const struct vfio_region_info *info, uint16_t id)
+{
+	const struct vfio_info_cap_header *hdr;
+	uint32_t off, hops = 0;
+
+	if (!(info->flags & VFIO_REGION_INFO_FLAG_CAPS))
+		return NULL;
+	for (off = info->cap_offset; off; off = hdr->next) {
+		if (off < sizeof(*info) || off + sizeof(*hdr) > info->argsz ||
+		    ++hops > 64)
+			return NULL;
+		hdr = (const void *)((const char *)info + off);
+		if (hdr->id == id)
+			return hdr;
+	}
+	return NULL;
+}
+
+int vfio_region_find(int fd, uint32_t type, uint32_t subtype,
+		     struct vfio_region_info **out)
+{
+	struct vfio_device_info dinfo = { .argsz = sizeof(dinfo) };
+	uint32_t i;
+
+	if (ioctl(fd, VFIO_DEVICE_GET_INFO, &dinfo))
+		return -1;
+	for (i = VFIO_PCI_NUM_REGIONS; i < dinfo.num_regions; i++) {
+		struct vfio_region_info *info = vfio_region_info_get(fd, i);
+		const struct vfio_region_info_cap_type *t;
+
+		if (!info)
+			continue;
+		t = (const void *)vfio_region_cap_find(info, VFIO_REGION_INFO_CAP_TYPE);
+		if (t && t->type == type && t->subtype == subtype) {
+			if (out)
+				*out = info;
+			else
+				free(info);
+			return (int)i;
+		}
+		free(info);
+	}
+	return -1;
+}

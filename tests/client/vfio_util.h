@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a VMM does to reach a VFIO device, for the client tests: open the
+ * group of a PCI device (type1 container, or noiommu), get the device fd,
+ * find regions by type/subtype and walk their capability chains.
+ */
+#ifndef VFIO_UTIL_H
+#define VFIO_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vfio.h>
+
+struct vfio_dev {
+	int container;
+	int group;
+	int fd;
+	char bdf[32];
+};
+
+/* TAP output */
+void tap_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tap_skip(const char *why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tap_done(void);
+
+/* 0 on success; on failure -errno and a diagnostic line */
+int vfio_dev_open(struct vfio_dev *d, const char *bdf);
+void vfio_dev_close(struct vfio_dev *d);
+
+/*
+ * Region info with its capability chain: returns a malloc'ed buffer
+ * (grown to the argsz the kernel asks for), or NULL with errno set.
+ */
+struct vfio_region_info *vfio_region_info_get(int fd, uint32_t index);
+
+/* The first capability with this id in a region's chain, or NULL */
+const struct vfio_info_cap_header *
+vfio_region_cap_find(const struct vfio_region_info *info, uint16_t id);
+
+/*
+ * Find a device-specific region by (type, subtype): its index, or -1.
+ * The info (with capabilities) is returned through @info when found.
+ */
+int vfio_region_find(int fd, uint32_t type, uint32_t subtype,
+		     struct vfio_region_info **info);
+
+#endif

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Run the project's tests and print one line per result.
+
+Host suites are TAP programs run here. VM suites boot a test kernel in
+QEMU with the host's root as the guest's (read-only 9p + overlayfs), run
+tests/vm/<suite>/*.sh inside, and read back their TAP plus the KUnit KTAP
+from the console. A run fails on any failed test, on a guest that did not
+finish (timeout, panic), and on any kernel splat in the log even when
+every test passed. The last line is 'N passed, N failed[, N skipped]'.
+"""
+
+import argparse
+import fnmatch
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(TOP, "build")
+
+# A kernel splat: any of these at the start of a console line fails a boot.
+SPLAT = re.compile(
+    r"^(BUG:|WARNING:|Oops|Kernel panic|kernel BUG at|general protection fault"
+    r"|UBSAN:|INFO: task .* blocked|Unable to handle kernel|watchdog: BUG)"
+)
+STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+TAP = re.compile(r"^(not ok|ok)\s+\d+\s*(?:-\s*)?(.*?)(?:\s+#\s*(SKIP|TODO)\b\s*(.*))?$")
+
+
+class Results:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []
+
+    def add(self, name, status, note=""):
+        if status == "pass":
+            self.passed += 1
+        elif status == "skip":
+            self.skipped += 1
+        else:
+            self.failed += 1
+            self.failures.append(name)
+        tag = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[status]
+        print(f"{tag} {name}{'  # ' + note if note else ''}", flush=True)
+
+    def summary(self):
+        line = f"{self.passed} passed, {self.failed} failed"
+        if self.skipped:
+            line += f", {self.skipped} skipped"
+        return line
+
+
+def parse_tap(text):
+    """(status, description, note) for each test point of a TAP stream."""
+    plan = None
+    points = []
+    for line in text.splitlines():
+        if re.match(r"^1\.\.\d+", line):
+            plan = int(line[3:].split()[0])
+            continue
+        m = TAP.match(line)
+        if not m:
+            continue
+        ok, desc, directive, why = m.groups()
+        if directive == "SKIP":
+            points.append(("skip", desc, why or ""))
+        elif ok == "ok" or directive == "TODO":
+            points.append(("pass", desc, ""))
+        else:
+            points.append(("fail", desc, ""))
+    return plan, points
+
+
+def parse_kunit(console):
+    """(suite, case, status, note) for each KUnit case printed on the console."""
+    out = []
+    suite = None
+    for raw in console.splitlines():
+        line = STAMP.sub("", raw)
+        m = re.match(r"^    # Subtest: (\S+)", line)
+        if m:
+            suite = m.group(1)
+            continue
+        m = re.match(r"^    (not ok|ok) \d+ (\S+)(?:\s+#\s*SKIP\s*(.*))?", line)
+        if m and suite:
+            status = "skip" if m.group(3) is not None else ("pass" if m.group(1) == "ok" else "fail")
+            out.append((suite, m.group(2), status, m.group(3) or ""))
+            continue
+        m = re.match(r"^(not ok|ok) \d+ (\S+)", line)
+        if m and suite == m.group(2):
+            suite = None
+    return out
+
+
+def splats(console):
+    found = []
+    for raw in console.splitlines():
+        line = STAMP.sub("", raw)
+        if SPLAT.match(line):
+            found.append(line.strip())
+    return found
+
+
+def kvm_usable():
+    return os.environ.get("VV_KVM") == "1" and os.access("/dev/kvm", os.W_OK)
+
+
+def boot(flavour, suite, tests, timeout, extra_append=""):
+    """Boot one guest; return (outdir, console text, finished?, seconds)."""
+    obj = os.path.join(BUILD, f"obj-{flavour}")
+    kernel = os.path.join(obj, "arch/x86/boot/bzImage")
+    if not os.path.exists(kernel):
+        raise SystemExit(f"run: no kernel {kernel}: run 'make kernel' first")
+    out = os.path.join(BUILD, "vm", f"{flavour}-{suite}")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    console = os.path.join(out, "console.log")
+    append = (
+        "console=ttyS0,115200 root=vvroot rootfstype=9p "
+        "rootflags=trans=virtio,version=9p2000.L,msize=512000 ro "
+        f"init={TOP}/tests/vm/init panic=-1 oops=panic sysrq_always_enabled "
+        f"vv.top={TOP} vv.flavour={flavour} vv.suite={suite} vv.tests={tests} "
+        f"{extra_append}"
+    )
+    cmd = [
+        "qemu-system-x86_64",
+        "-machine", "q35,kernel-irqchip=split",
+        "-accel", "kvm" if kvm_usable() else "tcg",
+        "-cpu", "max", "-smp", "2", "-m", os.environ.get("VV_MEM", "3G"),
+        "-device", "intel-iommu,intremap=on",
+        "-kernel", kernel, "-append", append,
+        "-fsdev", "local,id=vvroot,path=/,security_model=none,readonly=on",
+        "-device", "virtio-9p-pci,fsdev=vvroot,mount_tag=vvroot",
+        "-fsdev", f"local,id=vvout,path={out},security_model=none",
+        "-device", "virtio-9p-pci,fsdev=vvout,mount_tag=vvout",
+        "-device", "edu",
+        "-display", "none", "-monitor", "none", "-no-reboot",
+        "-serial", f"file:{console}",
+    ]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        qout, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        qout, _ = proc.communicate()
+    secs = time.monotonic() - start
+    with open(console, errors="replace") as f:
+        text = f.read()
+    if qout.strip():
+        text += "\n[qemu] " + qout
+    return out, text, os.path.exists(os.path.join(out, "done")), secs
+
+
+def suite_tests(suite):
+    d = os.path.join(TOP, "tests", "vm", suite)
+    return sorted(f[:-3] for f in os.listdir(d) if f.endswith(".sh"))
+
+
+def selected(name, pattern):
+    return any(fnmatch.fnmatch(name, g) for g in pattern.split(","))
+
+
+def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None):
+    """Boot and record results; with expect_red, record whether it went red."""
+    label = label or f"{flavour}"
+    names = [n for n in suite_tests(suite) if selected(n, pattern)]
+    out, console, finished, secs = boot(flavour, suite, pattern, timeout)
+    found = []
+    if not finished:
+        found.append(("boot", "fail", f"guest did not finish within {timeout}s "
+                      f"(see {os.path.relpath(out, TOP)}/console.log)"))
+    for name in names:
+        tap_path = os.path.join(out, name + ".tap")
+        if not os.path.exists(tap_path):
+            found.append((name, "fail", "did not run"))
+            continue
+        with open(tap_path, errors="replace") as f:
+            plan, points = parse_tap(f.read())
+        rc = open(os.path.join(out, name + ".rc")).read().strip()
+        for status, desc, note in points:
+            found.append((f"{name}: {desc}", status, note))
+        if plan is None or plan != len(points):
+            found.append((name, "fail", f"plan {plan} but {len(points)} results (rc {rc})"))
+        elif rc != "0" and not any(s == "fail" for s, _, _ in points):
+            found.append((name, "fail", f"exited {rc}"))
+    for s, case, status, note in parse_kunit(console):
+        found.append((f"kunit {s}.{case}", status, note))
+    bad = splats(console)
+    for line in bad:
+        found.append(("kernel log", "fail", "splat: " + line))
+
+    if expect_red:
+        return found
+    for name, status, note in found:
+        res.add(f"{label}: {name}", status, note)
+    print(f"# {label}/{suite}: boot and tests took {secs:.1f}s", flush=True)
+    return found
+
+
+def run_host(res, pattern):
+    """Host suites: every executable build/host-tests/* is a TAP program."""
+    d = os.path.join(BUILD, "host-tests")
+    if not os.path.isdir(d):
+        return
+    for name in sorted(os.listdir(d)):
+        if not selected(name, pattern):
+            continue
+        p = subprocess.run([os.path.join(d, name)], capture_output=True, text=True,
+                           cwd=TOP, timeout=600)
+        plan, points = parse_tap(p.stdout)
+        for status, desc, note in points:
+            res.add(f"host: {name}: {desc}", status, note)
+        if plan != len(points) or (p.returncode and all(s != "fail" for s, _, _ in points)):
+            res.add(f"host: {name}", "fail",
+                    f"plan {plan}, {len(points)} results, exit {p.returncode}: {p.stderr[-300:]}")
+
+
+def run_selftest(res, flavour, timeout):
+    """The harness must turn red on a failing test and on a splat."""
+    for case, why in (("fail", "a failing test"), ("warn", "a WARN_ON splat")):
+        found = run_vm(res, flavour, "selftest", case, timeout, expect_red=True)
+        red = [f for f in found if f[1] == "fail"]
+        green = [f for f in found if f[1] == "pass"]
+        if case == "warn":
+            caught = any(n == "kernel log" for n, _, _ in red) and not any(
+                n != "kernel log" for n, _, _ in red) and green
+        else:
+            caught = bool(red) and not any(n == "kernel log" for n, _, _ in red)
+        res.add(f"selftest: a run with {why} is red", "pass" if caught else "fail",
+                "; ".join(f"{n} {s}" for n, s, _ in found)[:300] if not caught else "")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--flavour", action="append", default=[],
+                    help="test kernel(s) to boot: m, y, m-debug, y-debug")
+    ap.add_argument("--tests", default="*", help="comma-separated globs of test names")
+    ap.add_argument("--suite", default="cases", help="tests/vm/SUITE to run")
+    ap.add_argument("--host", action="store_true", help="run the host suites")
+    ap.add_argument("--selftest", action="store_true", help="prove the harness catches failures")
+    ap.add_argument("--timeout", type=int, default=int(os.environ.get("VV_TIMEOUT", "900")))
+    args = ap.parse_args()
+
+    res = Results()
+    if args.host:
+        run_host(res, args.tests)
+    for fl in args.flavour:
+        run_vm(res, fl, args.suite, args.tests, args.timeout)
+    if args.selftest:
+        run_selftest(res, "m", args.timeout)
+    if res.failures:
+        print("# failed: " + "; ".join(res.failures[:20]))
+    print(res.summary())
+    return 1 if res.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# TAP helpers and PCI helpers for the test scripts that run inside the
+# guest. A script sources this file, calls the helpers, and ends with
+# 'done_testing', which prints the plan.
+
+_tap_n=0
+_tap_failed=0
+
+diag() { echo "# $*"; }
+
+ok() { # COND-STATUS DESCRIPTION
+	local status=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	if [ "$status" = 0 ]; then
+		echo "ok $_tap_n - $*"
+	else
+		echo "not ok $_tap_n - $*"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+is() { # GOT WANT DESCRIPTION
+	local got=$1 want=$2
+	shift 2
+	if [ "$got" = "$want" ]; then
+		ok 0 "$*"
+	else
+		ok 1 "$*"
+		diag "  got:  '$got'"
+		diag "  want: '$want'"
+	fi
+}
+
+skip() { # REASON DESCRIPTION
+	local why=$1
+	shift
+	_tap_n=$((_tap_n + 1))
+	echo "ok $_tap_n - $* # SKIP $why"
+}
+
+# run a TAP-producing program; each of its results becomes one of ours,
+# and a program that fails without saying which test failed is a failure
+tap_include() { # PREFIX COMMAND...
+	local prefix=$1 line rc out failed=0
+	shift
+	out=$(mktemp)
+	"$@" >"$out" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" - "*) ok 0 "$prefix: ${line#* - }" ;;
+		"not ok "*" - "*) ok 1 "$prefix: ${line#* - }"; failed=1 ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$out"
+	[ $rc = 0 ] || [ $failed = 1 ] || { ok 1 "$prefix: exited $rc"; sed 's/^/# /' "$out"; }
+	rm -f "$out"
+}
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ $_tap_failed = 0 ]
+}
+
+# --- PCI helpers -----------------------------------------------------------
+
+SYS_PCI=/sys/bus/pci
+
+# find_dev VENDOR DEVICE: print the first device address with these ids
+find_dev() {
+	local d
+	for d in $SYS_PCI/devices/*; do
+		if [ "$(cat "$d/vendor")" = "0x$1" ] && [ "$(cat "$d/device")" = "0x$2" ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# driver_of BDF: the bound driver's name, or "none"
+driver_of() {
+	local l=$SYS_PCI/devices/$1/driver
+	if [ -L "$l" ]; then basename "$(readlink "$l")"; else echo none; fi
+}
+
+unbind() {
+	local drv
+	drv=$(driver_of "$1")
+	[ "$drv" = none ] || echo "$1" >"$SYS_PCI/drivers/$drv/unbind"
+}
+
+set_override() { # BDF VALUE ('' clears)
+	printf '%s\n' "$2" >"$SYS_PCI/devices/$1/driver_override"
+}
+
+# rebind BDF [OVERRIDE]: set the override (or clear it), unbind, reprobe
+rebind() {
+	set_override "$1" "${2:-}"
+	unbind "$1"
+	echo "$1" >$SYS_PCI/drivers_probe 2>/dev/null || true
+}
+
+have_modules() { [ -d /proc/sys/kernel ] && [ -e /proc/modules ]; }
+
+load() { # MODULE...: modprobe when modules exist (=m); built in otherwise
+	if have_modules; then
+		modprobe "$@"
+	fi
+}
