@@ -14,7 +14,7 @@ git=(git -C "$tree")
 	{ echo "series: build/linux has uncommitted changes; commit them first" >&2; exit 1; }
 
 rm -f "$top"/kernel/patches/*.patch
-"${git[@]}" format-patch -q --zero-commit --no-signature --cover-letter=false \
+"${git[@]}" format-patch -q --zero-commit --no-signature \
 	-o "$top/kernel/patches" vv-base..HEAD
 {
 	echo "# Applied in this order to the pristine tree by kernel/scripts/prepare.sh."

@@ -41,6 +41,8 @@ unpack() {
 	mv "$tmp/src" "$tree"
 	rmdir "$tmp"
 	"${git[@]}" init -q -b vv
+	"${git[@]}" config user.name "vfio-variant maintainers"
+	"${git[@]}" config user.email maintainers@vfio-variant.invalid
 	"${git[@]}" add -A -f .
 	"${git[@]}" -c user.name=vfio-variant -c user.email=build@vfio-variant.invalid \
 		commit -q -m "Pristine $(make -s -C "$tree" kernelversion) source"
