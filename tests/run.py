@@ -204,15 +204,14 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None):
 
 
 def run_host(res, pattern):
-    """Host suites: every executable build/host-tests/* is a TAP program."""
-    d = os.path.join(BUILD, "host-tests")
-    if not os.path.isdir(d):
-        return
-    for name in sorted(os.listdir(d)):
+    """Host suites: every tests/host/*.sh is a TAP program run here."""
+    d = os.path.join(TOP, "tests", "host")
+    for script in sorted(os.listdir(d)):
+        name = script[:-3] if script.endswith(".sh") else script
         if not selected(name, pattern):
             continue
-        p = subprocess.run([os.path.join(d, name)], capture_output=True, text=True,
-                           cwd=TOP, timeout=600)
+        p = subprocess.run(["bash", os.path.join(d, script)], capture_output=True,
+                           text=True, cwd=TOP, timeout=1800)
         plan, points = parse_tap(p.stdout)
         for status, desc, note in points:
             res.add(f"host: {name}: {desc}", status, note)

@@ -7,7 +7,7 @@ set -euo pipefail
 pkgs=(
 	# kernel source and build
 	linux-source-6.12 build-essential flex bison bc cpio kmod libelf-dev
-	libssl-dev rsync xz-utils ccache sparse gcc-powerpc64le-linux-gnu python3-ply
+	libssl-dev rsync xz-utils ccache sparse gcc-powerpc64le-linux-gnu python3-ply python3-git
 	# the VM harness
 	qemu-system-x86 python3
 	# userspace: tool, udev, interoperation tests

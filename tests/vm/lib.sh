@@ -104,10 +104,49 @@ rebind() {
 	echo "$1" >$SYS_PCI/drivers_probe 2>/dev/null || true
 }
 
-have_modules() { [ -d /proc/sys/kernel ] && [ -e /proc/modules ]; }
+have_modules() { [ -e /proc/modules ]; }
 
 load() { # MODULE...: modprobe when modules exist (=m); built in otherwise
 	if have_modules; then
 		modprobe "$@"
+	fi
+}
+
+# --- the edu test drivers (tests/kmod) --------------------------------------
+
+EDU_MODULES="vv_edu_vfio_best vv_edu_vfio_alt vfio_pci vv_edu_native"
+
+decline() { # MODULE 0|1: make a test variant refuse (1) or accept (0) devices
+	echo "$2" >"/sys/module/$1/parameters/decline"
+}
+
+autoload() { # 0|1: pci.override_autoload
+	echo "$1" >/sys/module/pci/parameters/override_autoload
+}
+
+# unload the edu drivers (=m only); the device must not be bound to them
+unload_edu() {
+	local m
+	for m in $EDU_MODULES; do
+		[ -d /sys/module/$m ] && rmmod "$m"
+	done
+	return 0
+}
+
+loaded() { [ -d "/sys/module/$1" ]; }
+
+# ok_cmd DESCRIPTION COMMAND...: one test point from a command's status
+ok_cmd() {
+	local d=$1
+	shift
+	"$@" >/dev/null 2>&1
+	ok $? "$d"
+}
+
+need_modules() { # skip the whole script on a kernel without modules
+	if ! have_modules; then
+		skip "CONFIG_MODULES=n in this kernel (=y flavour): $1" "$1"
+		done_testing
+		exit 0
 	fi
 }

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+# Writing "vfio-pci" to driver_override loads the modules whose vfio_pci:
+# aliases match the device, before the write returns; probing then binds
+# the best of them. pci.override_autoload=0 turns it off.
+. "$VV_TOP/tests/vm/lib.sh"
+need_modules "module autoload"
+
+bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
+now() { date +%s%N; }
+
+for bound in native none; do
+	rebind "$bdf" ""
+	unload_edu
+	if [ $bound = native ]; then
+		modprobe vv_edu_native
+		echo "$bdf" >$SYS_PCI/drivers_probe
+	fi
+	is "$(driver_of "$bdf")" "$( [ $bound = native ] && echo edu-native || echo none)" \
+		"start: device bound to $bound, no vfio module loaded"
+	t0=$(now)
+	set_override "$bdf" vfio-pci
+	t1=$(now)
+	ok "$(loaded vv_edu_vfio_best && loaded vv_edu_vfio_alt && loaded vfio_pci; echo $?)" \
+		"the write loaded vfio_pci and both variants ($(( (t1 - t0) / 1000 )) us)"
+	is "$(driver_of "$bdf")" "$( [ $bound = native ] && echo edu-native || echo none)" \
+		"nothing bound while the modules loaded"
+	unbind "$bdf"
+	echo "$bdf" >$SYS_PCI/drivers_probe
+	is "$(driver_of "$bdf")" edu-vfio-best "drivers_probe binds the best autoloaded variant"
+done
+
+# with the variants already loaded, the write costs no module load
+t0=$(now); set_override "$bdf" vfio-pci; t1=$(now)
+diag "override write with the modules already loaded: $(( (t1 - t0) / 1000 )) us"
+
+rebind "$bdf" ""
+unload_edu
+autoload 0
+set_override "$bdf" vfio-pci
+ok "$(! loaded vv_edu_vfio_best && ! loaded vfio_pci; echo $?)" "override_autoload=0: nothing is loaded"
+echo "$bdf" >$SYS_PCI/drivers_probe
+is "$(driver_of "$bdf")" none "override_autoload=0: nothing binds"
+autoload 1
+set_override "$bdf" nonexistent-driver
+ok "$(! loaded vfio_pci; echo $?)" "an override nobody answers to loads nothing"
+rebind "$bdf" ""
+done_testing

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0
+# 100 override / unbind / reprobe cycles, alternating between the alias, an
+# exact name and no override, each ending in the state the rules give.
+. "$VV_TOP/tests/vm/lib.sh"
+
+bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
+for m in vfio-pci vv_edu_vfio_best vv_edu_vfio_alt vv_edu_native; do load $m; done
+wrong=0
+for i in $(seq 1 100); do
+	case $((i % 4)) in
+	0) want=edu-vfio-best; rebind "$bdf" vfio-pci ;;
+	1) want=edu-native; rebind "$bdf" "" ;;
+	2) want=edu-vfio-alt; rebind "$bdf" edu-vfio-alt ;;
+	3) want=vfio-pci; decline vv_edu_vfio_best 1; decline vv_edu_vfio_alt 1
+	   rebind "$bdf" vfio-pci; decline vv_edu_vfio_best 0; decline vv_edu_vfio_alt 0 ;;
+	esac
+	got=$(driver_of "$bdf")
+	if [ "$got" != "$want" ]; then
+		wrong=$((wrong + 1))
+		diag "cycle $i: got $got, want $want"
+	fi
+done
+is "$wrong" 0 "100 cycles, each ends bound to the expected driver"
+rebind "$bdf" vfio-pci
+tap_include "usable after the cycles" "$VV_BIN/vfio-edu" "$bdf"
+rebind "$bdf" ""
+done_testing
