@@ -24,7 +24,7 @@ CLIENTS   := vfio-edu sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
 .PHONY: all deps prepare kernel kernel-% headers clients check check-vm \
-	selftest demo series kernel-reset clean distclean
+	selftest demo bench series kernel-reset clean distclean
 
 all: kernel clients
 
@@ -59,7 +59,7 @@ selftest: kernel-m
 	@python3 tests/run.py --selftest
 
 demo: kernel-m clients
-	@python3 tests/run.py --flavour m --suite demo
+	@python3 tests/run.py --flavour m --suite demo --show
 
 series:
 	@bash kernel/scripts/export-series.sh
@@ -76,3 +76,7 @@ clean:
 
 distclean:
 	rm -rf $(BUILD)
+
+# benchmarks: report only, never fail on a figure (VV_BENCH_N runs each)
+bench: kernel-m clients
+	@python3 tests/run.py --flavour m --suite bench --show

@@ -166,7 +166,7 @@ def selected(name, pattern):
     return any(fnmatch.fnmatch(name, g) for g in pattern.split(","))
 
 
-def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None):
+def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, show=False):
     """Boot and record results; with expect_red, record whether it went red."""
     label = label or f"{flavour}"
     names = [n for n in suite_tests(suite) if selected(n, pattern)]
@@ -181,7 +181,11 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None):
             found.append((name, "fail", "did not run"))
             continue
         with open(tap_path, errors="replace") as f:
-            plan, points = parse_tap(f.read())
+            text = f.read()
+        if show:
+            print("\n".join(l[2:] if l.startswith("# ") else l
+                            for l in text.splitlines() if l.startswith("#")))
+        plan, points = parse_tap(text)
         rc = open(os.path.join(out, name + ".rc")).read().strip()
         for status, desc, note in points:
             found.append((f"{name}: {desc}", status, note))
@@ -244,6 +248,8 @@ def main():
     ap.add_argument("--suite", default="cases", help="tests/vm/SUITE to run")
     ap.add_argument("--host", action="store_true", help="run the host suites")
     ap.add_argument("--selftest", action="store_true", help="prove the harness catches failures")
+    ap.add_argument("--show", action="store_true",
+                    help="print what the guest's tests printed (for the demo)")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VV_TIMEOUT", "900")))
     args = ap.parse_args()
 
@@ -251,7 +257,7 @@ def main():
     if args.host:
         run_host(res, args.tests)
     for fl in args.flavour:
-        run_vm(res, fl, args.suite, args.tests, args.timeout)
+        run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show)
     if args.selftest:
         run_selftest(res, "m", args.timeout)
     if res.failures:
