@@ -23,10 +23,10 @@ TESTBIN   := $(BUILD)/tests
 CLIENTS   := vfio-edu sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
-.PHONY: all deps prepare kernel kernel-% headers clients check check-vm \
+.PHONY: all tools deps prepare kernel kernel-% headers clients check check-vm \
 	selftest demo bench series kernel-reset clean distclean
 
-all: kernel clients
+all: kernel clients tools
 
 deps:
 	@bash kernel/scripts/deps.sh
@@ -51,6 +51,27 @@ $(TESTBIN)/%: tests/client/%.c tests/client/vfio_util.c tests/client/vfio_util.h
 
 clients: $(CLIENT_BINS)
 
+# the userspace tool, and a sanitizer build of it for the tests
+TOOLDIR   := $(BUILD)/tools
+TOOL_SRC  := tools/vfio-variant/vfio-variant.c tools/vfio-variant/rank.c
+TOOL_DEPS := $(TOOL_SRC) tools/vfio-variant/rank.h
+TOOL_LIBS  = $(shell pkg-config --libs libkmod libpci)
+SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer
+
+$(TOOLDIR)/vfio-variant: $(TOOL_DEPS) | deps
+	@mkdir -p $(TOOLDIR)
+	$(CC) $(CSTD) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
+
+$(TOOLDIR)/vfio-variant-asan: $(TOOL_DEPS) | deps
+	@mkdir -p $(TOOLDIR)
+	$(CC) $(CSTD) $(SANITIZE) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
+
+$(TOOLDIR)/test-rank: tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c tools/vfio-variant/rank.h
+	@mkdir -p $(TOOLDIR)
+	$(CC) $(CSTD) $(SANITIZE) -o $@ tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c
+
+tools: $(TOOLDIR)/vfio-variant $(TOOLDIR)/vfio-variant-asan $(TOOLDIR)/test-rank
+
 check: all
 	@python3 tests/run.py --host $(addprefix --flavour ,$(FLAVOURS)) \
 		--tests '$(T)' $(if $(filter *,$(T)),--selftest)
@@ -58,7 +79,7 @@ check: all
 selftest: kernel-m
 	@python3 tests/run.py --selftest
 
-demo: kernel-m clients
+demo: kernel-m clients tools
 	@python3 tests/run.py --flavour m --suite demo --show
 
 series:

@@ -14,7 +14,7 @@ pkgs=(
 	pkg-config libkmod-dev libpci-dev pciutils udev driverctl
 	libvirt-daemon libvirt-daemon-system libvirt-clients dbus
 	# benchmarks
-	gnuplot-nox
+	gnuplot-nox man-db
 )
 
 missing=()

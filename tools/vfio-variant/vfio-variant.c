@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-variant: explain and apply the kernel's choice of vfio-pci driver
+ * for a PCI device. See vfio-variant(8).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libkmod.h>
+#include <pci/pci.h>
+
+#include "rank.h"
+
+#define BASE_DRIVER	"vfio-pci"
+#define ALIAS_PREFIX	"vfio_pci"
+#define MAX_CANDIDATES	32
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,
+	EXIT_NODEV = 2,
+	EXIT_PERM = 3,
+	EXIT_MODULE = 4,
+	EXIT_BUSY = 5,
+	EXIT_UNBOUND = 6,
+	EXIT_SYSFS = 7,
+};
+
+struct device {
+	char bdf[32];
+	unsigned int vendor, device, subvendor, subdevice, class;
+	char driver[64];
+	char override[256];
+	char group[32];
+	char modalias[96];
+};
+
+struct ctx {
+	const char *sysfs;
+	const char *modules;	/* NULL: libkmod's default */
+	struct kmod_ctx *kmod;
+	struct pci_access *pacc;
+	bool json;
+	bool series;		/* the kernel ranks driver_override aliases */
+	int timeout_ms;
+};
+
+static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vfio-variant: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* --- sysfs ---------------------------------------------------------------- */
+
+/* copy a string, cut to fit */
+static void copy(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int path(char *buf, size_t len, const struct ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int path(char *buf, size_t len, const struct ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(buf, len, "%s/", c->sysfs);
+
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, len - (size_t)n, fmt, ap);
+	va_end(ap);
+	return (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+/* read one line of a sysfs file, without its newline; -errno on failure */
+static int read_line(const char *file, char *buf, size_t len)
+{
+	FILE *f = fopen(file, "r");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f)) {
+		int e = ferror(f) ? -EIO : 0;
+
+		fclose(f);
+		buf[0] = '\0';
+		return e;
+	}
+	fclose(f);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	return 0;
+}
+
+static int read_hex(const char *file, unsigned int *val)
+{
+	char buf[32], *end;
+	int ret = read_line(file, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*val = (unsigned int)strtoul(buf, &end, 16);
+	return (errno || end == buf) ? -EINVAL : 0;
+}
+
+static int write_str(const char *file, const char *s)
+{
+	FILE *f = fopen(file, "w");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (fputs(s, f) < 0)
+		ret = -errno;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+/* basename of a symlink's target, or "" if there is no link */
+static void link_name(const char *link, char *buf, size_t len)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(link, target, sizeof(target) - 1);
+	const char *b;
+
+	buf[0] = '\0';
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	b = strrchr(target, '/');
+	copy(buf, len, b ? b + 1 : target);
+}
+
+static bool valid_bdf(const char *s)
+{
+	unsigned int dom, bus, dev, fn;
+	char tail;
+
+	return strlen(s) == 12 &&
+	       sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &dev, &fn, &tail) == 4 &&
+	       s[4] == ':' && s[7] == ':' && s[10] == '.' && dev < 32 && fn < 8;
+}
+
+static int read_device(const struct ctx *c, const char *bdf, struct device *d)
+{
+	static const char *const ids[] = { "vendor", "device", "subsystem_vendor",
+					   "subsystem_device", "class" };
+	unsigned int *vals[] = { &d->vendor, &d->device, &d->subvendor,
+				 &d->subdevice, &d->class };
+	char p[PATH_MAX];
+	size_t i;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	copy(d->bdf, sizeof(d->bdf), bdf);
+	for (i = 0; i < 5; i++) {
+		if (path(p, sizeof(p), c, "bus/pci/devices/%s/%s", bdf, ids[i]))
+			return -ENAMETOOLONG;
+		ret = read_hex(p, vals[i]);
+		if (ret)
+			return ret;
+	}
+	path(p, sizeof(p), c, "bus/pci/devices/%s/driver", bdf);
+	link_name(p, d->driver, sizeof(d->driver));
+	path(p, sizeof(p), c, "bus/pci/devices/%s/iommu_group", bdf);
+	link_name(p, d->group, sizeof(d->group));
+	path(p, sizeof(p), c, "bus/pci/devices/%s/driver_override", bdf);
+	if (read_line(p, d->override, sizeof(d->override)) || !strcmp(d->override, "(null)"))
+		d->override[0] = '\0';
+	vv_modalias(d->modalias, sizeof(d->modalias), ALIAS_PREFIX, d->vendor,
+		    d->device, d->subvendor, d->subdevice, d->class);
+	return 0;
+}
+
+/* the module a loaded driver belongs to ("" for none) */
+static void driver_module(const struct ctx *c, const char *drv, char *buf, size_t len)
+{
+	char p[PATH_MAX];
+
+	path(p, sizeof(p), c, "bus/pci/drivers/%s/module", drv);
+	link_name(p, buf, len);
+}
+
+/* --- candidates ----------------------------------------------------------- */
+
+/* the best specificity among @mod's aliases that match the device */
+static int module_match(struct kmod_module *mod, const char *modalias,
+			char *alias, size_t len)
+{
+	struct kmod_list *info = NULL, *l;
+	int best = -1;
+
+	if (kmod_module_get_info(mod, &info) < 0)
+		return -1;
+	kmod_list_foreach(l, info) {
+		const char *v;
+		int s;
+
+		if (strcmp(kmod_module_info_get_key(l), "alias"))
+			continue;
+		v = kmod_module_info_get_value(l);
+		if (strncmp(v, ALIAS_PREFIX ":", sizeof(ALIAS_PREFIX)) || fnmatch(v, modalias, 0))
+			continue;
+		s = vv_alias_specificity(v);
+		if (s > best) {
+			best = s;
+			copy(alias, len, v);
+		}
+	}
+	kmod_module_info_free_list(info);
+	return best;
+}
+
+/* fill the driver, priority and loaded state of a candidate from sysfs */
+static void candidate_from_sysfs(const struct ctx *c, struct vv_candidate *cand)
+{
+	char p[PATH_MAX], buf[32];
+	struct dirent *e;
+	DIR *dir;
+
+	if (!cand->driver[0] && cand->module[0]) {
+		/* a loaded module lists its drivers as pci:<name> */
+		path(p, sizeof(p), c, "module/%s/drivers", cand->module);
+		dir = opendir(p);
+		while (dir && (e = readdir(dir)))
+			if (!strncmp(e->d_name, "pci:", 4))
+				copy(cand->driver, sizeof(cand->driver), e->d_name + 4);
+		if (dir)
+			closedir(dir);
+	}
+	if (!cand->driver[0]) {
+		cand->priority = strcmp(cand->module, ALIAS_PREFIX) ? VV_VARIANT_PRIORITY : 0;
+		cand->priority_known = false;
+		return;
+	}
+	cand->loaded = true;
+	path(p, sizeof(p), c, "bus/pci/drivers/%s/override_priority", cand->driver);
+	cand->priority = 0;
+	cand->priority_known = true;
+	if (!read_line(p, buf, sizeof(buf)))
+		cand->priority = atoi(buf);
+}
+
+/*
+ * The drivers driver_override=vfio-pci can bind: the modules whose vfio_pci:
+ * aliases match the device (libkmod, loaded or not), and vfio-pci itself if
+ * it is loaded or built in without a module index. Returns the count, sorted
+ * in probe order, or -errno.
+ */
+static int candidates(const struct ctx *c, const struct device *d,
+		      struct vv_candidate *out, int max)
+{
+	struct kmod_list *mods = NULL, *l;
+	char p[PATH_MAX];
+	int n = 0, ret, i;
+	bool have_base = false;
+
+	ret = kmod_module_new_from_lookup(c->kmod, d->modalias, &mods);
+	if (ret < 0)
+		return ret;
+	kmod_list_foreach(l, mods) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+		struct vv_candidate *cand = &out[n];
+		int s;
+
+		memset(cand, 0, sizeof(*cand));
+		s = module_match(mod, d->modalias, cand->alias, sizeof(cand->alias));
+		copy(cand->module, sizeof(cand->module), kmod_module_get_name(mod));
+		kmod_module_unref(mod);
+		if (s < 0 || n >= max)
+			continue;
+		cand->specificity = (unsigned int)s;
+		candidate_from_sysfs(c, cand);
+		if (!strcmp(cand->module, ALIAS_PREFIX))
+			have_base = true;
+		n++;
+	}
+	kmod_module_unref_list(mods);
+
+	/* vfio-pci built in or loaded without an index entry still counts */
+	path(p, sizeof(p), c, "bus/pci/drivers/" BASE_DRIVER);
+	if (!have_base && !access(p, F_OK) && n < max) {
+		memset(&out[n], 0, sizeof(out[n]));
+		snprintf(out[n].driver, sizeof(out[n].driver), BASE_DRIVER);
+		driver_module(c, BASE_DRIVER, out[n].module, sizeof(out[n].module));
+		snprintf(out[n].alias, sizeof(out[n].alias), "(driver_override names it)");
+		candidate_from_sysfs(c, &out[n]);
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(out[i].driver, BASE_DRIVER))
+			out[i].specificity = 0;
+	vv_rank(out, n);
+	return n;
+}
+
+/* --- output --------------------------------------------------------------- */
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			printf("\\%c", ch);
+		else if (ch < 0x20)
+			printf("\\u%04x", ch);
+		else
+			putchar(ch);
+	}
+	putchar('"');
+}
+
+static const char *device_name(const struct ctx *c, const struct device *d,
+			       char *buf, size_t len)
+{
+	if (!c->pacc)
+		return "";
+	return pci_lookup_name(c->pacc, buf, (int)len, PCI_LOOKUP_VENDOR | PCI_LOOKUP_DEVICE,
+			       d->vendor, d->device);
+}
+
+static void print_device(const struct ctx *c, const struct device *d,
+			 const struct vv_candidate *cand, int n, bool first)
+{
+	char name[256];
+	int i;
+
+	device_name(c, d, name, sizeof(name));
+	if (c->json) {
+		printf("%s\n  {\"address\": ", first ? "" : ",");
+		json_str(d->bdf);
+		printf(", \"vendor\": \"%04x\", \"device\": \"%04x\", \"subsystem_vendor\": \"%04x\", "
+		       "\"subsystem_device\": \"%04x\", \"class\": \"%06x\", \"name\": ",
+		       d->vendor, d->device, d->subvendor, d->subdevice, d->class);
+		json_str(name);
+		printf(", \"driver\": ");
+		d->driver[0] ? json_str(d->driver) : (void)printf("null");
+		printf(", \"driver_override\": ");
+		d->override[0] ? json_str(d->override) : (void)printf("null");
+		printf(", \"iommu_group\": ");
+		d->group[0] ? json_str(d->group) : (void)printf("null");
+		printf(", \"candidates\": [");
+		for (i = 0; i < n; i++) {
+			printf("%s{\"driver\": ", i ? ", " : "");
+			cand[i].driver[0] ? json_str(cand[i].driver) : (void)printf("null");
+			printf(", \"module\": ");
+			cand[i].module[0] ? json_str(cand[i].module) : (void)printf("null");
+			printf(", \"loaded\": %s, \"priority\": %d, \"priority_known\": %s, "
+			       "\"specificity\": %u, \"chosen\": %s}",
+			       cand[i].loaded ? "true" : "false", cand[i].priority,
+			       cand[i].priority_known ? "true" : "false",
+			       cand[i].specificity, i == 0 ? "true" : "false");
+		}
+		printf("]}");
+		return;
+	}
+	printf("%s %04x:%04x %s\n", d->bdf, d->vendor, d->device, name);
+	printf("\tdriver: %s  override: %s  iommu group: %s\n", d->driver[0] ? d->driver : "-",
+	       d->override[0] ? d->override : "-", d->group[0] ? d->group : "-");
+	for (i = 0; i < n; i++)
+		printf("\t%s %-24s module %-20s priority %3d%s  specificity %2u%s\n",
+		       i == 0 ? "*" : " ", vv_candidate_name(&cand[i]),
+		       cand[i].module[0] ? cand[i].module : "(built in)", cand[i].priority,
+		       cand[i].priority_known ? "" : "?", cand[i].specificity,
+		       cand[i].loaded ? "" : "  (not loaded)");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmd_list(struct ctx *c)
+{
+	struct vv_candidate cand[MAX_CANDIDATES];
+	char p[PATH_MAX], **names = NULL;
+	struct dirent *e;
+	size_t n = 0, i;
+	DIR *dir;
+	int ret = EXIT_OK;
+
+	path(p, sizeof(p), c, "bus/pci/devices");
+	dir = opendir(p);
+	if (!dir) {
+		err("cannot read %s: %s (is sysfs mounted?)", p, strerror(errno));
+		return EXIT_SYSFS;
+	}
+	while ((e = readdir(dir))) {
+		char **more;
+
+		if (e->d_name[0] == '.')
+			continue;
+		more = realloc(names, (n + 1) * sizeof(*names));
+		if (!more)
+			break;
+		names = more;
+		names[n] = strdup(e->d_name);
+		if (names[n])
+			n++;
+	}
+	closedir(dir);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	if (c->json)
+		printf("[");
+	for (i = 0; i < n; i++) {
+		struct device d;
+		int k;
+
+		if (read_device(c, names[i], &d)) {
+			err("%s: cannot read its ids, skipped", names[i]);
+			ret = EXIT_SYSFS;
+			continue;
+		}
+		k = candidates(c, &d, cand, MAX_CANDIDATES);
+		print_device(c, &d, cand, k < 0 ? 0 : k, i == 0);
+	}
+	if (c->json)
+		printf("\n]\n");
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+static int open_device(struct ctx *c, const char *bdf, struct device *d)
+{
+	int ret;
+
+	if (!valid_bdf(bdf)) {
+		err("'%s' is not a PCI address: use the DDDD:BB:DD.F form 'lspci -D' prints", bdf);
+		return EXIT_USAGE;
+	}
+	ret = read_device(c, bdf, d);
+	if (ret == -ENOENT) {
+		err("%s: no such PCI device (see 'lspci -D')", bdf);
+		return EXIT_NODEV;
+	}
+	if (ret) {
+		err("%s: cannot read its ids in sysfs: %s", bdf, strerror(-ret));
+		return EXIT_SYSFS;
+	}
+	return EXIT_OK;
+}
+
+static void explain(const struct ctx *c, const struct device *d,
+		    const struct vv_candidate *cand, int n)
+{
+	int i, bound = -1;
+
+	print_device(c, d, cand, n, true);
+	putchar('\n');
+	if (!n) {
+		printf("No vfio-pci driver can take %s: neither vfio-pci nor a variant for\n"
+		       "it is loaded or installed (modprobe vfio-pci).\n", d->bdf);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (d->driver[0] && !strcmp(cand[i].driver, d->driver))
+			bound = i;
+	printf("With driver_override=vfio-pci the kernel probes, in this order:\n");
+	for (i = 0; i < n; i++) {
+		printf("  %d. %s: priority %d%s, ", i + 1, vv_candidate_name(&cand[i]),
+		       cand[i].priority,
+		       cand[i].priority_known ? "" : " (assumed: read once its module is loaded)");
+		if (!strcmp(vv_candidate_name(&cand[i]), BASE_DRIVER))
+			printf("the base driver, matches any device");
+		else
+			printf("matches through alias %s (specificity %u)", cand[i].alias,
+			       cand[i].specificity);
+		printf("%s\n", cand[i].loaded ? "" : "; not loaded: writing the override loads it");
+	}
+	printf("Order: higher priority first, then the more specific id, then the name.\n");
+	if (bound > 0)
+		printf("%s is bound to %s: the driver(s) ranked above it declined the device\n"
+		       "in their probe (see dmesg), so the kernel fell back.\n", d->bdf, d->driver);
+	else if (bound == 0)
+		printf("%s is bound to %s, the first choice.\n", d->bdf, d->driver);
+	else if (d->driver[0])
+		printf("%s is bound to %s, not a vfio-pci driver: 'vfio-variant bind %s'\n"
+		       "hands it to %s.\n", d->bdf, d->driver, d->bdf, vv_candidate_name(&cand[0]));
+}
+
+static int cmd_explain(struct ctx *c, const char *bdf)
+{
+	struct vv_candidate cand[MAX_CANDIDATES];
+	struct device d;
+	int ret = open_device(c, bdf, &d), n;
+
+	if (ret)
+		return ret;
+	n = candidates(c, &d, cand, MAX_CANDIDATES);
+	if (n < 0) {
+		err("%s: module index lookup failed: %s (run depmod?)", bdf, strerror(-n));
+		return EXIT_MODULE;
+	}
+	c->json = false;
+	explain(c, &d, cand, n);
+	return EXIT_OK;
+}
+
+static int load_modules(struct ctx *c, const struct vv_candidate *cand, int n)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < n; i++) {
+		struct kmod_module *mod;
+
+		if (cand[i].loaded || !cand[i].module[0])
+			continue;
+		if (kmod_module_new_from_name(c->kmod, cand[i].module, &mod) < 0)
+			continue;
+		ret = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED,
+						      NULL, NULL, NULL, NULL);
+		if (ret < 0)
+			err("cannot load module %s: %s", cand[i].module, strerror(-ret));
+		kmod_module_unref(mod);
+	}
+	return ret < 0 ? ret : 0;
+}
+
+static bool wait_for_driver(const struct ctx *c, const char *bdf, char *drv, size_t len)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	char p[PATH_MAX];
+	int waited;
+
+	path(p, sizeof(p), c, "bus/pci/devices/%s/driver", bdf);
+	for (waited = 0; waited <= c->timeout_ms; waited += 20) {
+		link_name(p, drv, len);
+		if (drv[0])
+			return true;
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/* other devices of the group bound to a host driver keep it from VFIO use */
+static void warn_group(const struct ctx *c, const struct device *d)
+{
+	char p[PATH_MAX], q[PATH_MAX], drv[64], al[64];
+	struct dirent *e;
+	DIR *dir;
+
+	if (!d->group[0])
+		return;
+	path(p, sizeof(p), c, "kernel/iommu_groups/%s/devices", d->group);
+	dir = opendir(p);
+	while (dir && (e = readdir(dir))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, d->bdf))
+			continue;
+		path(q, sizeof(q), c, "bus/pci/devices/%s/driver", e->d_name);
+		link_name(q, drv, sizeof(drv));
+		if (!drv[0] || !strcmp(drv, BASE_DRIVER) || !strcmp(drv, "pcieport") ||
+		    !strcmp(drv, "pci-stub"))
+			continue;
+		path(q, sizeof(q), c, "bus/pci/drivers/%s/override_alias", drv);
+		if (!read_line(q, al, sizeof(al)) && !strcmp(al, BASE_DRIVER))
+			continue;
+		err("warning: %s shares IOMMU group %s with %s, bound to %s: the group is "
+		    "not viable for VFIO until it is unbound or given to vfio-pci too",
+		    d->bdf, d->group, e->d_name, drv);
+	}
+	if (dir)
+		closedir(dir);
+}
+
+static int set_override_and_probe(struct ctx *c, const struct device *d, const char *value)
+{
+	char p[PATH_MAX];
+	int ret;
+
+	path(p, sizeof(p), c, "bus/pci/devices/%s/driver_override", d->bdf);
+	ret = write_str(p, value);
+	if (ret) {
+		err("%s: cannot write driver_override: %s%s", d->bdf, strerror(-ret),
+		    ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
+		return ret == -EACCES || ret == -EPERM ? EXIT_PERM : EXIT_SYSFS;
+	}
+	if (d->driver[0]) {
+		path(p, sizeof(p), c, "bus/pci/drivers/%s/unbind", d->driver);
+		ret = write_str(p, d->bdf);
+		if (ret && ret != -ENODEV) {
+			err("%s: cannot unbind it from %s: %s (is it in use?)", d->bdf, d->driver,
+			    strerror(-ret));
+			return EXIT_BUSY;
+		}
+	}
+	path(p, sizeof(p), c, "bus/pci/drivers_probe");
+	ret = write_str(p, d->bdf);
+	if (ret && ret != -ENODEV && ret != -EINVAL) {
+		err("%s: drivers_probe failed: %s", d->bdf, strerror(-ret));
+		return EXIT_SYSFS;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_bind(struct ctx *c, const char *bdf)
+{
+	struct vv_candidate cand[MAX_CANDIDATES];
+	char drv[64], want[64];
+	struct device d;
+	int ret = open_device(c, bdf, &d), n, i;
+
+	if (ret)
+		return ret;
+	n = candidates(c, &d, cand, MAX_CANDIDATES);
+	if (n <= 0) {
+		err("%s: no vfio-pci driver found for %04x:%04x: install and load vfio-pci "
+		    "(modprobe vfio-pci)", bdf, d.vendor, d.device);
+		return EXIT_MODULE;
+	}
+	if (load_modules(c, cand, n))
+		return EXIT_MODULE;
+	/* loaded now: real driver names and priorities */
+	n = candidates(c, &d, cand, MAX_CANDIDATES);
+	if (n <= 0 || !cand[0].driver[0]) {
+		err("%s: the vfio-pci modules loaded but registered no driver", bdf);
+		return EXIT_MODULE;
+	}
+	copy(want, sizeof(want), cand[0].driver);
+	/* a kernel without the series binds only the driver it is told */
+	ret = set_override_and_probe(c, &d, c->series ? BASE_DRIVER : want);
+	if (ret)
+		return ret;
+	if (!wait_for_driver(c, bdf, drv, sizeof(drv))) {
+		err("%s: no driver bound within %d ms; 'vfio-variant explain %s' shows the "
+		    "candidates, dmesg their probe errors", bdf, c->timeout_ms, bdf);
+		return EXIT_UNBOUND;
+	}
+	for (i = 0; i < n && strcmp(cand[i].driver, drv); i++)
+		;
+	if (i == n) {
+		err("%s: bound to %s, which is not a vfio-pci driver: it was not released "
+		    "(is the device in use?)", bdf, drv);
+		return EXIT_UNBOUND;
+	}
+	printf("%s: bound to %s (predicted %s)\n", bdf, drv, want);
+	if (strcmp(drv, want))
+		printf("%s: %s declined the device; the kernel fell back to %s\n", bdf, want, drv);
+	warn_group(c, &d);
+	return EXIT_OK;
+}
+
+static int cmd_unbind(struct ctx *c, const char *bdf)
+{
+	char drv[64];
+	struct device d;
+	int ret = open_device(c, bdf, &d);
+
+	if (ret)
+		return ret;
+	ret = set_override_and_probe(c, &d, "\n");
+	if (ret)
+		return ret;
+	if (wait_for_driver(c, bdf, drv, sizeof(drv)))
+		printf("%s: bound to %s\n", bdf, drv);
+	else
+		printf("%s: no driver bound (no native driver is loaded for it)\n", bdf);
+	return EXIT_OK;
+}
+
+/* a missing pci.ids only costs the names */
+static void pci_quiet(char *msg, ...)
+{
+	(void)msg;
+}
+
+static void PCI_NONRET pci_fatal(char *msg, ...)
+{
+	va_list ap;
+
+	fputs("vfio-variant: libpci: ", stderr);
+	va_start(ap, msg);
+	vfprintf(stderr, msg, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_SYSFS);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vfio-variant [OPTIONS] COMMAND [BDF]\n"
+		"Explain and apply the kernel's choice of vfio-pci driver for PCI devices.\n\n"
+		"Commands:\n"
+		"  list            every PCI device with its driver, override, IOMMU group and\n"
+		"                  vfio-pci candidates; '*' marks the one the kernel would bind\n"
+		"  explain BDF     why that candidate wins, in words\n"
+		"  bind BDF        load the candidates, set driver_override=vfio-pci, unbind,\n"
+		"                  probe, and report the driver that bound\n"
+		"  unbind BDF      clear driver_override and reprobe, so the native driver returns\n\n"
+		"Options:\n"
+		"  -j, --json           list as JSON\n"
+		"  -s, --sysfs DIR      sysfs root (default /sys)\n"
+		"  -m, --modules DIR    module directory for libkmod (default /lib/modules/$(uname -r))\n"
+		"  -t, --timeout MS     how long bind/unbind wait for a driver (default 5000)\n"
+		"  -h, --help           this text\n\n"
+		"Exit status: 0 ok, 1 usage, 2 no such device, 3 permission denied (run as root),\n"
+		"4 module not found or not loadable, 5 device busy, 6 nothing bound,\n"
+		"7 sysfs unreadable. See vfio-variant(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "sysfs", required_argument, NULL, 's' },
+		{ "modules", required_argument, NULL, 'm' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct ctx c = { .sysfs = "/sys", .timeout_ms = 5000 };
+	char p[PATH_MAX];
+	const char *cmd;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "js:m:t:h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': c.json = true; break;
+		case 's': c.sysfs = optarg; break;
+		case 'm': c.modules = optarg; break;
+		case 't': c.timeout_ms = atoi(optarg); break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind];
+	if (strcmp(cmd, "list") && optind + 2 != argc) {
+		err("'%s' takes one PCI address, e.g. 0000:01:00.0", cmd);
+		return EXIT_USAGE;
+	}
+
+	c.kmod = kmod_new(c.modules, NULL);
+	if (!c.kmod) {
+		err("cannot open the module index%s%s", c.modules ? " in " : "",
+		    c.modules ? c.modules : "");
+		return EXIT_MODULE;
+	}
+	if (kmod_load_resources(c.kmod) < 0) {
+		err("no module index (modules.alias.bin) in %s: run depmod",
+		    c.modules ? c.modules : "/lib/modules/$(uname -r)");
+		kmod_unref(c.kmod);
+		return EXIT_MODULE;
+	}
+	/* only for names from pci.ids: no access method, so no pci_init() */
+	c.pacc = pci_alloc();
+	if (c.pacc) {
+		c.pacc->error = pci_fatal;
+		c.pacc->warning = pci_quiet;
+		c.pacc->debug = pci_quiet;
+	}
+	path(p, sizeof(p), &c, "module/pci/parameters/override_autoload");
+	c.series = !access(p, F_OK);
+
+	if (!strcmp(cmd, "list"))
+		ret = cmd_list(&c);
+	else if (!strcmp(cmd, "explain"))
+		ret = cmd_explain(&c, argv[optind + 1]);
+	else if (!strcmp(cmd, "bind"))
+		ret = cmd_bind(&c, argv[optind + 1]);
+	else if (!strcmp(cmd, "unbind"))
+		ret = cmd_unbind(&c, argv[optind + 1]);
+	else {
+		err("unknown command '%s'", cmd);
+		usage(stderr);
+		ret = EXIT_USAGE;
+	}
+	if (c.pacc)
+		pci_cleanup(c.pacc);
+	kmod_unref(c.kmod);
+	return ret;
+}
