@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #define BASE_DRIVER	"vfio-pci"
 #define ALIAS_PREFIX	"vfio_pci"
 #define MAX_CANDIDATES	32
+#define PERSIST_FILE	"/etc/vfio-variant/persist"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -54,6 +56,9 @@ struct ctx {
 	bool json;
 	bool series;		/* the kernel ranks driver_override aliases */
 	int timeout_ms;
+	bool persist;		/* bind/unbind: record the choice for udev */
+	bool by_id;		/* --persist: for every device with these ids */
+	const char *persist_file;
 };
 
 static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -623,6 +628,124 @@ static int set_override_and_probe(struct ctx *c, const struct device *d, const c
 	return EXIT_OK;
 }
 
+/* --- persistence (udev/60-vfio-variant.rules reads it) --------------------- */
+
+/*
+ * The persisted choices, one per line: a PCI address ("0000:01:00.0") or
+ * vendor:device ids ("10de:1db1") of devices to give to vfio-pci whenever
+ * they appear. '#' starts a comment.
+ */
+static bool persisted(const struct ctx *c, const struct device *d)
+{
+	char line[128], ids[16];
+	FILE *f = fopen(c->persist_file, "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	snprintf(ids, sizeof(ids), "%04x:%04x", d->vendor, d->device);
+	while (!found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "# \t\n")] = '\0';
+		found = !strcasecmp(line, d->bdf) || !strcasecmp(line, ids);
+	}
+	fclose(f);
+	return found;
+}
+
+/* add (@add) or remove the entry @key, atomically replacing the file */
+static int persist_update(const struct ctx *c, const char *key, bool add)
+{
+	char tmp[PATH_MAX], line[128], entry[128];
+	bool present = false;
+	FILE *in, *out;
+	int ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", c->persist_file) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	out = fopen(tmp, "w");
+	if (!out)
+		return -errno;
+	in = fopen(c->persist_file, "r");
+	if (!in)
+		fprintf(out, "# Devices given to vfio-pci at boot and hotplug, by address or\n"
+			     "# vendor:device; written by 'vfio-variant bind --persist'.\n");
+	while (in && fgets(line, sizeof(line), in)) {
+		copy(entry, sizeof(entry), line);
+		entry[strcspn(entry, "# \t\n")] = '\0';
+		if (entry[0] && !strcasecmp(entry, key)) {
+			present = true;
+			if (!add)
+				continue;
+		}
+		fputs(line, out);
+	}
+	if (in)
+		fclose(in);
+	if (add && !present)
+		fprintf(out, "%s\n", key);
+	if (fclose(out))
+		ret = -errno;
+	if (!ret && rename(tmp, c->persist_file))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+static int persist(const struct ctx *c, const struct device *d, bool add)
+{
+	char key[32];
+	int ret;
+
+	if (c->by_id)
+		snprintf(key, sizeof(key), "%04x:%04x", d->vendor, d->device);
+	else
+		copy(key, sizeof(key), d->bdf);
+	ret = persist_update(c, key, add);
+	if (ret) {
+		err("cannot update %s: %s%s", c->persist_file, strerror(-ret),
+		    ret == -EACCES ? " (run as root)" : "");
+		return ret == -EACCES ? EXIT_PERM : EXIT_SYSFS;
+	}
+	printf("%s: %s %s %s\n", d->bdf, add ? "recorded" : "removed", key,
+	       add ? "for udev" : "from the persisted choices");
+	return EXIT_OK;
+}
+
+/* udev PROGRAM: exit 0 if the device was persisted */
+static int cmd_persisted(struct ctx *c, const char *bdf)
+{
+	struct device d;
+	int ret = open_device(c, bdf, &d);
+
+	if (ret)
+		return ret;
+	return persisted(c, &d) ? EXIT_OK : EXIT_NODEV;
+}
+
+/*
+ * udev RUN, after the rule set driver_override: if a host driver won the
+ * race with the rule and holds the device, release it and probe again.
+ */
+static int cmd_reprobe(struct ctx *c, const char *bdf)
+{
+	struct vv_candidate cand[MAX_CANDIDATES];
+	struct device d;
+	int ret = open_device(c, bdf, &d), n, i;
+
+	if (ret)
+		return ret;
+	if (!d.override[0]) {
+		err("%s: no driver_override set; nothing to do", bdf);
+		return EXIT_USAGE;
+	}
+	n = candidates(c, &d, cand, MAX_CANDIDATES);
+	for (i = 0; i < n; i++)
+		if (d.driver[0] && !strcmp(cand[i].driver, d.driver))
+			return EXIT_OK;
+	return set_override_and_probe(c, &d, d.override);
+}
+
 static int cmd_bind(struct ctx *c, const char *bdf)
 {
 	struct vv_candidate cand[MAX_CANDIDATES];
@@ -667,7 +790,7 @@ static int cmd_bind(struct ctx *c, const char *bdf)
 	if (strcmp(drv, want))
 		printf("%s: %s declined the device; the kernel fell back to %s\n", bdf, want, drv);
 	warn_group(c, &d);
-	return EXIT_OK;
+	return c->persist ? persist(c, &d, true) : EXIT_OK;
 }
 
 static int cmd_unbind(struct ctx *c, const char *bdf)
@@ -678,6 +801,11 @@ static int cmd_unbind(struct ctx *c, const char *bdf)
 
 	if (ret)
 		return ret;
+	if (c->persist) {
+		ret = persist(c, &d, false);
+		if (ret)
+			return ret;
+	}
 	ret = set_override_and_probe(c, &d, "\n");
 	if (ret)
 		return ret;
@@ -717,12 +845,19 @@ static void usage(FILE *f)
 		"  explain BDF     why that candidate wins, in words\n"
 		"  bind BDF        load the candidates, set driver_override=vfio-pci, unbind,\n"
 		"                  probe, and report the driver that bound\n"
-		"  unbind BDF      clear driver_override and reprobe, so the native driver returns\n\n"
+		"  unbind BDF      clear driver_override and reprobe, so the native driver returns\n"
+		"  persisted BDF   exit 0 if the device is in the persisted choices (for udev)\n"
+		"  reprobe BDF     release the device from a host driver that holds it despite\n"
+		"                  its driver_override, and probe again (for udev)\n\n"
 		"Options:\n"
 		"  -j, --json           list as JSON\n"
 		"  -s, --sysfs DIR      sysfs root (default /sys)\n"
 		"  -m, --modules DIR    module directory for libkmod (default /lib/modules/$(uname -r))\n"
 		"  -t, --timeout MS     how long bind/unbind wait for a driver (default 5000)\n"
+		"  -p, --persist        bind/unbind: add/remove the device in the persisted\n"
+		"                       choices that udev applies at boot and hotplug\n"
+		"      --by-id          with --persist: every device with the same vendor:device\n"
+		"  -f, --persist-file F the persisted choices (default " PERSIST_FILE ")\n"
 		"  -h, --help           this text\n\n"
 		"Exit status: 0 ok, 1 usage, 2 no such device, 3 permission denied (run as root),\n"
 		"4 module not found or not loadable, 5 device busy, 6 nothing bound,\n"
@@ -737,20 +872,27 @@ int main(int argc, char **argv)
 		{ "modules", required_argument, NULL, 'm' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "persist", no_argument, NULL, 'p' },
+		{ "by-id", no_argument, NULL, 'I' },
+		{ "persist-file", required_argument, NULL, 'f' },
 		{}
 	};
-	struct ctx c = { .sysfs = "/sys", .timeout_ms = 5000 };
+	struct ctx c = { .sysfs = "/sys", .timeout_ms = 5000,
+			 .persist_file = PERSIST_FILE };
 	char p[PATH_MAX];
 	const char *cmd;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "js:m:t:h", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "js:m:t:hpf:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j': c.json = true; break;
 		case 's': c.sysfs = optarg; break;
 		case 'm': c.modules = optarg; break;
 		case 't': c.timeout_ms = atoi(optarg); break;
 		case 'h': usage(stdout); return EXIT_OK;
+		case 'p': c.persist = true; break;
+		case 'I': c.by_id = true; break;
+		case 'f': c.persist_file = optarg; break;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -794,6 +936,10 @@ int main(int argc, char **argv)
 		ret = cmd_bind(&c, argv[optind + 1]);
 	else if (!strcmp(cmd, "unbind"))
 		ret = cmd_unbind(&c, argv[optind + 1]);
+	else if (!strcmp(cmd, "persisted"))
+		ret = cmd_persisted(&c, argv[optind + 1]);
+	else if (!strcmp(cmd, "reprobe"))
+		ret = cmd_reprobe(&c, argv[optind + 1]);
 	else {
 		err("unknown command '%s'", cmd);
 		usage(stderr);

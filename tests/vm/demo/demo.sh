@@ -23,6 +23,10 @@ show "echo $bdf > /sys/bus/pci/drivers_probe"
 drv
 is "$(driver_of "$bdf")" edu-vfio-best "driver_override=vfio-pci bound the best variant, loaded on demand"
 show "grep . /sys/bus/pci/drivers/*/override_*"
+diag ""
+diag "vfio-variant explains the choice:"
+show "$VV_TOP/build/tools/vfio-variant list | grep -A5 '^$bdf'"
+show "$VV_TOP/build/tools/vfio-variant explain $bdf | tail -6"
 
 diag ""
 diag "The best variant declines the device: the next candidate binds."
