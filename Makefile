@@ -11,7 +11,7 @@
 
 TOP       := $(CURDIR)
 BUILD     := $(TOP)/build
-FLAVOURS  ?= m y
+FLAVOURS  ?= m y m-debug
 T         ?= *
 MAKEFLAGS += --no-print-directory
 
