@@ -60,10 +60,11 @@ overlay_off() {
 
 overlay_on() {
 	mkdir -p "$tree/vfio-variant"
+	local src=("$top/Kconfig" "$top/kernel/Kbuild" "$top/tests/kmod")
+	[ -d "$top/drivers" ] && src+=("$top/drivers")
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod*' --exclude=modules.order \
-		"$top/Kconfig" "$top/kernel/Kbuild" "$top/drivers" "$top/tests/kmod" \
-		"$tree/vfio-variant/"
+		"${src[@]}" "$tree/vfio-variant/"
 	grep -q '^# vfio-variant overlay' "$tree/Kconfig" ||
 		printf '\n# vfio-variant overlay\nsource "vfio-variant/Kconfig"\n' >>"$tree/Kconfig"
 	grep -q '^# vfio-variant overlay' "$tree/Kbuild" ||
