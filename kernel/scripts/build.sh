@@ -31,7 +31,8 @@ case $flavour in *-debug) frags+=("$cfgdir/debug.config") ;; esac
 kmake=(make -s -C "$tree" O="$obj" ARCH=x86_64 -j"$(nproc)"
 	KBUILD_BUILD_USER=vfio-variant KBUILD_BUILD_HOST=build
 	KBUILD_BUILD_TIMESTAMP="$(git -C "$tree" log -1 --format=%cd)")
-command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
+# relative paths in ccache's hash, so that clones share the cache
+command -v ccache >/dev/null && kmake+=(CC="ccache gcc") && export CCACHE_BASEDIR=$top
 
 mkdir -p "$obj"
 stamp=$obj/.vv-fragments

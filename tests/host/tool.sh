@@ -74,6 +74,17 @@ is "$(cat "$D/driver_override")" edu-vfio-best "without the series, bind writes 
 V unbind $bdf >/dev/null 2>&1
 is "$(cat "$D/driver_override")" "" "unbind clears driver_override"
 
+# another device of the IOMMU group held by a host driver: bind warns
+O=$fake/bus/pci/devices/0000:00:05.1
+mkdir -p "$O"
+driver e1000e e1000e
+ln -s ../../../bus/pci/drivers/e1000e "$O/driver"
+ln -s ../../../../bus/pci/devices/0000:00:05.1 "$fake/kernel/iommu_groups/5/devices/0000:00:05.1"
+echo Y >"$fake/module/pci/parameters/override_autoload"
+V bind $bdf 2>&1 >/dev/null | grep -q "shares IOMMU group 5 with 0000:00:05.1, bound to e1000e"
+ok $? "bind warns about a group member bound to a host driver"
+rm -rf "$O" "$fake/kernel/iommu_groups/5/devices/0000:00:05.1"
+
 # bad input
 for b in 00:05.0 0000:00:05 0000:00:05.8 0000:00:20.0 'x000:00:05.0' '0000:00:05.0 ' ''; do
 	V explain "$b" >/dev/null 2>&1

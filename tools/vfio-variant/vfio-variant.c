@@ -774,6 +774,7 @@ static int cmd_bind(struct ctx *c, const char *bdf)
 	ret = set_override_and_probe(c, &d, c->series ? BASE_DRIVER : want);
 	if (ret)
 		return ret;
+	warn_group(c, &d);
 	if (!wait_for_driver(c, bdf, drv, sizeof(drv))) {
 		err("%s: no driver bound within %d ms; 'vfio-variant explain %s' shows the "
 		    "candidates, dmesg their probe errors", bdf, c->timeout_ms, bdf);
@@ -789,7 +790,6 @@ static int cmd_bind(struct ctx *c, const char *bdf)
 	printf("%s: bound to %s (predicted %s)\n", bdf, drv, want);
 	if (strcmp(drv, want))
 		printf("%s: %s declined the device; the kernel fell back to %s\n", bdf, want, drv);
-	warn_group(c, &d);
 	return c->persist ? persist(c, &d, true) : EXIT_OK;
 }
 
