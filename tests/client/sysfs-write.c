@@ -23,9 +23,18 @@ static size_t unescape(const char *in, char *out)
 		}
 		in++;
 		switch (*in) {
-		case 'n': out[n++] = '\n'; in++; break;
-		case 't': out[n++] = '\t'; in++; break;
-		case '0': out[n++] = '\0'; in++; break;
+		case 'n':
+			out[n++] = '\n';
+			in++;
+			break;
+		case 't':
+			out[n++] = '\t';
+			in++;
+			break;
+		case '0':
+			out[n++] = '\0';
+			in++;
+			break;
 		case 'x': {
 			char hex[3] = { in[1], in[1] ? in[2] : 0, 0 };
 
@@ -33,8 +42,12 @@ static size_t unescape(const char *in, char *out)
 			in += 1 + strlen(hex);
 			break;
 		}
-		case '\0': out[n++] = '\\'; break;
-		default: out[n++] = *in++; break;
+		case '\0':
+			out[n++] = '\\';
+			break;
+		default:
+			out[n++] = *in++;
+			break;
 		}
 	}
 	return n;

@@ -6,6 +6,8 @@
 #include <kunit/test.h>
 #include <linux/string.h>
 
+#define VFIO_PCI_NAME "vfio-pci"
+
 static void vv_smoke_arithmetic(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, 4, 2 + 2);
@@ -13,7 +15,7 @@ static void vv_smoke_arithmetic(struct kunit *test)
 
 static void vv_smoke_strings(struct kunit *test)
 {
-	KUNIT_EXPECT_STREQ(test, "vfio-pci", "vfio-" "pci");
+	KUNIT_EXPECT_STREQ(test, "vfio-pci", VFIO_PCI_NAME);
 	KUNIT_EXPECT_EQ(test, strlen("vfio_pci:"), 9);
 }
 
@@ -27,6 +29,7 @@ static struct kunit_suite vv_smoke_suite = {
 	.name = "vfio_variant_smoke",
 	.test_cases = vv_smoke_cases,
 };
+
 kunit_test_suite(vv_smoke_suite);
 
 MODULE_DESCRIPTION("KUnit smoke suite of the vfio-variant VM harness");

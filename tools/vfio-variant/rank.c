@@ -5,6 +5,8 @@
 
 #include "rank.h"
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* the fields of a PCI modalias, in order, and how many hex digits each has */
 static const struct {
 	const char *tag;
@@ -23,7 +25,7 @@ int vv_alias_specificity(const char *pattern)
 	if (!p)
 		return -1;
 	p++;
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		size_t tl = strlen(fields[i].tag);
 		int specific;
 

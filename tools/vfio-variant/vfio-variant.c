@@ -362,9 +362,10 @@ static void print_device(const struct ctx *c, const struct device *d,
 	if (c->json) {
 		printf("%s\n  {\"address\": ", first ? "" : ",");
 		json_str(d->bdf);
-		printf(", \"vendor\": \"%04x\", \"device\": \"%04x\", \"subsystem_vendor\": \"%04x\", "
-		       "\"subsystem_device\": \"%04x\", \"class\": \"%06x\", \"name\": ",
-		       d->vendor, d->device, d->subvendor, d->subdevice, d->class);
+		printf(", \"vendor\": \"%04x\", \"device\": \"%04x\"", d->vendor, d->device);
+		printf(", \"subsystem_vendor\": \"%04x\", \"subsystem_device\": \"%04x\"",
+		       d->subvendor, d->subdevice);
+		printf(", \"class\": \"%06x\", \"name\": ", d->class);
 		json_str(name);
 		printf(", \"driver\": ");
 		d->driver[0] ? json_str(d->driver) : (void)printf("null");
@@ -885,15 +886,33 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "js:m:t:hpf:", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'j': c.json = true; break;
-		case 's': c.sysfs = optarg; break;
-		case 'm': c.modules = optarg; break;
-		case 't': c.timeout_ms = atoi(optarg); break;
-		case 'h': usage(stdout); return EXIT_OK;
-		case 'p': c.persist = true; break;
-		case 'I': c.by_id = true; break;
-		case 'f': c.persist_file = optarg; break;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'j':
+			c.json = true;
+			break;
+		case 's':
+			c.sysfs = optarg;
+			break;
+		case 'm':
+			c.modules = optarg;
+			break;
+		case 't':
+			c.timeout_ms = atoi(optarg);
+			break;
+		case 'p':
+			c.persist = true;
+			break;
+		case 'I':
+			c.by_id = true;
+			break;
+		case 'f':
+			c.persist_file = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
@@ -928,19 +947,19 @@ int main(int argc, char **argv)
 	path(p, sizeof(p), &c, "module/pci/parameters/override_autoload");
 	c.series = !access(p, F_OK);
 
-	if (!strcmp(cmd, "list"))
+	if (!strcmp(cmd, "list")) {
 		ret = cmd_list(&c);
-	else if (!strcmp(cmd, "explain"))
+	} else if (!strcmp(cmd, "explain")) {
 		ret = cmd_explain(&c, argv[optind + 1]);
-	else if (!strcmp(cmd, "bind"))
+	} else if (!strcmp(cmd, "bind")) {
 		ret = cmd_bind(&c, argv[optind + 1]);
-	else if (!strcmp(cmd, "unbind"))
+	} else if (!strcmp(cmd, "unbind")) {
 		ret = cmd_unbind(&c, argv[optind + 1]);
-	else if (!strcmp(cmd, "persisted"))
+	} else if (!strcmp(cmd, "persisted")) {
 		ret = cmd_persisted(&c, argv[optind + 1]);
-	else if (!strcmp(cmd, "reprobe"))
+	} else if (!strcmp(cmd, "reprobe")) {
 		ret = cmd_reprobe(&c, argv[optind + 1]);
-	else {
+	} else {
 		err("unknown command '%s'", cmd);
 		usage(stderr);
 		ret = EXIT_USAGE;
