@@ -283,7 +283,7 @@ static int candidates(const struct ctx *c, const struct device *d,
 {
 	struct kmod_list *mods = NULL, *l;
 	char p[PATH_MAX];
-	int n = 0, ret, i;
+	int n = 0, ret;
 	bool have_base = false;
 
 	ret = kmod_module_new_from_lookup(c->kmod, d->modalias, &mods);
@@ -318,9 +318,6 @@ static int candidates(const struct ctx *c, const struct device *d,
 		candidate_from_sysfs(c, &out[n]);
 		n++;
 	}
-	for (i = 0; i < n; i++)
-		if (!strcmp(out[i].driver, BASE_DRIVER))
-			out[i].specificity = 0;
 	vv_rank(out, n);
 	return n;
 }
