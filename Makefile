@@ -20,7 +20,7 @@ CSTD      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 HDRS      := $(BUILD)/headers
 TESTBIN   := $(BUILD)/tests
 
-CLIENTS   := vfio-edu sysfs-write
+CLIENTS   := vfio-edu vfio-nvlink2 sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
 .PHONY: all tools deps prepare kernel kernel-% headers clients check check-vm \

@@ -105,6 +105,19 @@ def splats(console):
     return found
 
 
+# The simulated NVLink2 node's GPU RAM: reserved at boot above 4 GiB (q35
+# puts RAM past 2 GiB there), 1 GiB for GPU 0 (PUD-aligned), 64 MiB 64 KiB
+# off alignment for GPU 1, then the ATSD pages: 5 of them, so that link 5
+# has none (the size-0 region). VFIO runs the node's devices in noiommu
+# mode (they sit behind no IOMMU).
+SIM_RAM = os.environ.get("VV_SIM_RAM", "1100M")
+SIM_APPEND = (
+    f"memmap={SIM_RAM}$0x100000000 vv_nvlink2_sim.ram={SIM_RAM}@0x100000000 "
+    f"vv_nvlink2_sim.ram_mb={os.environ.get('VV_SIM_RAM_MB', '1024,64')} "
+    "vv_nvlink2_sim.atsd_regs=5 vfio.enable_unsafe_noiommu_mode=1"
+)
+
+
 def kvm_usable():
     return os.environ.get("VV_KVM") == "1" and os.access("/dev/kvm", os.W_OK)
 
@@ -124,13 +137,13 @@ def boot(flavour, suite, tests, timeout, extra_append=""):
         "rootflags=trans=virtio,version=9p2000.L,msize=512000 ro "
         f"init={TOP}/tests/vm/init panic=-1 oops=panic sysrq_always_enabled "
         f"vv.top={TOP} vv.flavour={flavour} vv.suite={suite} vv.tests={tests} "
-        f"{extra_append}"
+        f"{SIM_APPEND} {extra_append}"
     )
     cmd = [
         "qemu-system-x86_64",
         "-machine", "q35,kernel-irqchip=split",
         "-accel", "kvm" if kvm_usable() else "tcg",
-        "-cpu", "max", "-smp", "2", "-m", os.environ.get("VV_MEM", "3G"),
+        "-cpu", "max", "-smp", "2", "-m", os.environ.get("VV_MEM", "4G"),
         "-device", "intel-iommu,intremap=on",
         "-kernel", kernel, "-append", append,
         "-fsdev", "local,id=vvroot,path=/,security_model=none,readonly=on",

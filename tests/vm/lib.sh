@@ -150,3 +150,34 @@ need_modules() { # skip the whole script on a kernel without modules
 		exit 0
 	fi
 }
+
+# --- the simulated NVLink2 node (tests/kmod/vv_nvlink2_sim.c) ---------------
+
+SIM_LAYOUT=/sys/kernel/debug/nvlink2-sim/layout
+
+# sim_up: the node is there (loaded on =m, built in on =y), its layout readable
+sim_up() {
+	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+	if have_modules && ! loaded vv_nvlink2_sim; then
+		modprobe vv_gpu_native && modprobe vv_nvlink2_sim "$@" || return 1
+		udev_settle_sim
+	fi
+	[ -r $SIM_LAYOUT ]
+}
+
+# sim_down: remove the node (=m only)
+sim_down() {
+	have_modules && loaded vv_nvlink2_sim && rmmod vv_nvlink2_sim
+	return 0
+}
+
+udev_settle_sim() { sleep 0.2; }
+
+# sim_field LINE KEY: the KEY=value of a layout line
+sim_field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+
+# sim_gpus / sim_links: layout lines of described GPUs / links with a GPU
+sim_gpus() { grep ' gpu .* ram=' $SIM_LAYOUT; }
+sim_bare_gpus() { grep ' gpu .* none$' $SIM_LAYOUT; }
+sim_links() { grep ' link .* gpu=[0-9]' $SIM_LAYOUT; }
+sim_lone_links() { grep ' link .* gpu=-1' $SIM_LAYOUT; }

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio-nvlink2: use the NVLink2 regions as a VMM does, and check them
+ * against what the platform advertised (TAP on stdout).
+ *
+ *   vfio-nvlink2 gpu BDF SIZE TGT ALIGNED   GPU RAM region: find, caps, rw,
+ *                                           mmap, huge faults, bad input,
+ *                                           reset revocation
+ *   vfio-nvlink2 npu BDF TGT SPEED MAGIC    ATSD region; MAGIC "none" when
+ *                                           the link has no ATSD register
+ *   vfio-nvlink2 fill BDF SEED              write a SEED pattern over GPU RAM
+ *   vfio-nvlink2 check BDF SEED             check it (through mmap and pread)
+ *   vfio-nvlink2 hold BDF READYFILE         map GPU RAM and touch it until
+ *                                           SIGBUS; exit 0 on SIGBUS
+ *   vfio-nvlink2 hold-atsd BDF READYFILE    map the ATSD page and read it
+ *                                           until SIGBUS; exit 0 on SIGBUS
+ *
+ * Numbers are C literals (0x...).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "vfio_util.h"
+
+#define SZ_2M	(2UL << 20)
+#define SZ_1G	(1UL << 30)
+
+static long page;
+static sigjmp_buf bus_jmp;
+static volatile sig_atomic_t bus_armed;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	if (bus_armed)
+		siglongjmp(bus_jmp, 1);
+	_exit(99);
+}
+
+/* 0 when reading the byte worked, -1 when it raised SIGBUS */
+static int probe_read(volatile const uint8_t *p, uint8_t *val)
+{
+	if (sigsetjmp(bus_jmp, 1)) {
+		bus_armed = 0;
+		return -1;
+	}
+	bus_armed = 1;
+	*val = *p;
+	bus_armed = 0;
+	return 0;
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* mmap at a user address aligned to @align, so huge entries can be used */
+static void *map_aligned(int fd, uint64_t off, size_t len, size_t align,
+			 int flags)
+{
+	uint8_t *resv, *p;
+	uintptr_t a;
+
+	resv = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (resv == MAP_FAILED)
+		return MAP_FAILED;
+	a = ((uintptr_t)resv + align - 1) & ~(uintptr_t)(align - 1);
+	p = mmap((void *)a, len, PROT_READ | PROT_WRITE, flags | MAP_FIXED, fd, off);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		munmap(resv, len + align);
+		errno = e;
+		return MAP_FAILED;
+	}
+	if (a > (uintptr_t)resv)
+		munmap(resv, a - (uintptr_t)resv);
+	munmap((uint8_t *)a + len, (uintptr_t)resv + len + align - (a + len));
+	return p;
+}
+
+static uint64_t pattern(uint64_t seed, uint64_t off)
+{
+	uint64_t x = seed ^ (off * 0x9e3779b97f4a7c15ULL);
+
+	x ^= x >> 31;
+	return x * 0xbf58476d1ce4e5b9ULL;
+}
+
+static uint64_t num(const char *s)
+{
+	return strtoull(s, NULL, 0);
+}
+
+static struct vfio_region_info *find_ram(struct vfio_dev *d, int *index)
+{
+	struct vfio_region_info *info = NULL;
+
+	*index = vfio_region_find(d->fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x10de,
+				  VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM, &info);
+	return *index < 0 ? NULL : info;
+}
+
+static int expect_errno(ssize_t r, int err)
+{
+	return r < 0 && errno == err;
+}
+
+static int gpu(const char *bdf, uint64_t size, uint64_t tgt, int aligned)
+{
+	const struct vfio_region_info_cap_nvlink2_ssatgt *ssatgt;
+	struct vfio_region_info *info;
+	struct vfio_dev d;
+	uint64_t buf[512], off, bad = 0;
+	uint8_t *m, *m2, v;
+	size_t len, i;
+	long before, faults;
+	int index;
+
+	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s through VFIO (noiommu)", bdf);
+	if (d.fd < 0)
+		return tap_done();
+	info = find_ram(&d, &index);
+	tap_ok(info != NULL, "NVLINK2_RAM region found by type/subtype (index %d)", index);
+	if (!info)
+		return tap_done();
+	tap_ok(info->size == size, "region size %#llx is the firmware's %#llx",
+	       (unsigned long long)info->size, (unsigned long long)size);
+	tap_ok(info->flags == (VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
+			       VFIO_REGION_INFO_FLAG_MMAP | VFIO_REGION_INFO_FLAG_CAPS),
+	       "flags READ|WRITE|MMAP|CAPS (%#x)", info->flags);
+	ssatgt = (const void *)vfio_region_cap_find(info, VFIO_REGION_INFO_CAP_NVLINK2_SSATGT);
+	tap_ok(ssatgt && ssatgt->header.version == 1 && ssatgt->tgt == tgt,
+	       "SSATGT capability carries tgt %#llx", (unsigned long long)tgt);
+	tap_ok(vfio_region_cap_find(info, VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD) == NULL,
+	       "no LNKSPD capability on GPU RAM");
+
+	/* pwrite a pattern, read it back through a mapping, and the reverse */
+	len = 4 * SZ_2M < size ? 4 * SZ_2M : size;
+	for (off = 0; off < len; off += sizeof(buf)) {
+		for (i = 0; i < 512; i++)
+			buf[i] = pattern(1, off + 8 * i);
+		if (pwrite(d.fd, buf, sizeof(buf), info->offset + off) != sizeof(buf))
+			bad++;
+	}
+	tap_ok(!bad, "pwrite %zu bytes at the region offset", len);
+	m = map_aligned(d.fd, info->offset, len, SZ_2M, MAP_SHARED);
+	tap_ok(m != MAP_FAILED, "mmap MAP_SHARED of the first %zu bytes", len);
+	if (m == MAP_FAILED)
+		return tap_done();
+	for (off = 0, bad = 0; off < len; off += 8)
+		bad += *(uint64_t *)(m + off) != pattern(1, off);
+	tap_ok(!bad, "the mapping reads what pwrite wrote (%llu words differ)",
+	       (unsigned long long)bad);
+	for (off = 0; off < len; off += 8)
+		*(uint64_t *)(m + off) = pattern(2, off);
+	for (off = 0, bad = 0; off < len; off += sizeof(buf)) {
+		if (pread(d.fd, buf, sizeof(buf), info->offset + off) != sizeof(buf))
+			bad++;
+		for (i = 0; i < 512; i++)
+			bad += buf[i] != pattern(2, off + 8 * i);
+	}
+	tap_ok(!bad, "pread reads what the mapping wrote");
+
+	/* a second, overlapping mapping of a sub-range sees the same memory */
+	m2 = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd,
+		  info->offset + 3 * page);
+	tap_ok(m2 != MAP_FAILED && *(uint64_t *)m2 == pattern(2, 3 * page) &&
+	       *(uint64_t *)(m2 + page) == pattern(2, 4 * page),
+	       "a second mapping of a sub-range at page 3 sees the same memory");
+	if (m2 != MAP_FAILED)
+		munmap(m2, 2 * page);
+	munmap(m, len);
+
+	/* every byte of the region, in huge pages where the memory allows */
+	len = size;
+	m = map_aligned(d.fd, info->offset, len, len >= SZ_1G ? SZ_1G : SZ_2M, MAP_SHARED);
+	tap_ok(m != MAP_FAILED, "mmap of the whole region (%zu MiB)", len >> 20);
+	if (m != MAP_FAILED) {
+		before = minflt();
+		for (off = 0; off < len; off += page)
+			m[off] = (uint8_t)off;
+		faults = minflt() - before;
+		if (aligned)
+			tap_ok(faults <= (long)(len / SZ_2M),
+			       "touching %zu pages took %ld faults (at most one per 2 MiB)",
+			       len / page, faults);
+		else
+			tap_ok(faults >= (long)(len / page),
+			       "unaligned RAM falls back to 4 KiB faults (%ld for %zu pages)",
+			       faults, len / page);
+		v = 0;
+		tap_ok(pread(d.fd, &v, 1, info->offset + len - page) == 1 &&
+		       v == (uint8_t)(len - page), "the last page reads back through pread");
+		munmap(m, len);
+	}
+
+	/* bad input */
+	tap_ok(expect_errno(pread(d.fd, buf, 8, info->offset + size), EINVAL),
+	       "pread at the region end: EINVAL");
+	tap_ok(pread(d.fd, buf, 64, info->offset + size - 8) == 8,
+	       "pread across the region end is cut short at the end");
+	tap_ok(expect_errno(pwrite(d.fd, buf, 8, info->offset + (1ULL << 39)), EINVAL),
+	       "pwrite far past the region: EINVAL");
+	tap_ok(mmap(NULL, page, PROT_READ, MAP_SHARED, d.fd, info->offset + 1) == MAP_FAILED &&
+	       errno == EINVAL, "mmap at an unaligned offset: EINVAL");
+	tap_ok(mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, d.fd, info->offset) == MAP_FAILED &&
+	       errno == EINVAL, "mmap MAP_PRIVATE: EINVAL");
+	tap_ok(mmap(NULL, size + page, PROT_READ, MAP_SHARED, d.fd, info->offset) == MAP_FAILED &&
+	       errno == EINVAL, "mmap larger than the region: EINVAL");
+	tap_ok(mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, d.fd, info->offset + size - page) == MAP_FAILED &&
+	       errno == EINVAL, "mmap running past the region end: EINVAL");
+
+	/* reset revokes mappings: SIGBUS, not memory; rw and new maps go on */
+	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	tap_ok(m != MAP_FAILED && probe_read(m, &v) == 0, "a mapping works before reset");
+	tap_ok(ioctl(d.fd, VFIO_DEVICE_RESET) == 0, "VFIO_DEVICE_RESET");
+	tap_ok(m != MAP_FAILED && probe_read(m, &v) == -1,
+	       "touching the mapping after reset raises SIGBUS");
+	if (m != MAP_FAILED)
+		munmap(m, page);
+	tap_ok(pread(d.fd, buf, 8, info->offset + 8) == 8 && buf[0] == pattern(2, 8),
+	       "pread after reset reads GPU RAM");
+	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	tap_ok(m != MAP_FAILED && probe_read(m + 8, &v) == 0,
+	       "a mapping made after reset works");
+	if (m != MAP_FAILED)
+		munmap(m, page);
+
+	free(info);
+	vfio_dev_close(&d);
+	return tap_done();
+}
+
+static int npu(const char *bdf, uint64_t tgt, uint32_t speed, const char *magic)
+{
+	const struct vfio_region_info_cap_nvlink2_ssatgt *ssatgt;
+	const struct vfio_region_info_cap_nvlink2_lnkspd *lnkspd;
+	struct vfio_region_info *info = NULL;
+	int has_atsd = strcmp(magic, "none") != 0;
+	uint64_t want = has_atsd ? num(magic) : 0, word = 0;
+	struct vfio_dev d;
+	uint8_t *m;
+	int index;
+
+	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s through VFIO (noiommu)", bdf);
+	if (d.fd < 0)
+		return tap_done();
+	index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
+				 VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
+	tap_ok(index >= 0, "NVLINK2_ATSD region found by type/subtype (index %d)", index);
+	if (index < 0)
+		return tap_done();
+	tap_ok(info->size == (has_atsd ? (uint64_t)page : 0),
+	       "region size %llu (%s)", (unsigned long long)info->size,
+	       has_atsd ? "one register page" : "no ATSD register: 0");
+	ssatgt = (const void *)vfio_region_cap_find(info, VFIO_REGION_INFO_CAP_NVLINK2_SSATGT);
+	lnkspd = (const void *)vfio_region_cap_find(info, VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD);
+	tap_ok(ssatgt && ssatgt->tgt == tgt, "SSATGT capability carries tgt %#llx",
+	       (unsigned long long)tgt);
+	tap_ok(lnkspd && lnkspd->link_speed == speed,
+	       "LNKSPD capability carries link speed %u", speed);
+
+	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	if (!has_atsd) {
+		tap_ok(m == MAP_FAILED && errno == EINVAL, "no ATSD register: mmap EINVAL");
+		tap_ok(expect_errno(pread(d.fd, &word, 8, info->offset), EINVAL),
+		       "no ATSD register: pread EINVAL");
+		goto out;
+	}
+	tap_ok(m != MAP_FAILED && *(volatile uint64_t *)m == want,
+	       "the mapped page is this link's ATSD register (%#llx)",
+	       (unsigned long long)want);
+	tap_ok(pread(d.fd, &word, 8, info->offset) == 8 && word == want,
+	       "pread reads the same register");
+	word = want ^ 0x5a5a;
+	tap_ok(pwrite(d.fd, &word, 8, info->offset + 0x18) == 8 && m != MAP_FAILED &&
+	       *(volatile uint64_t *)(m + 0x18) == word,
+	       "a pwrite to the register shows through the mapping");
+	word = 0;
+	pwrite(d.fd, &word, 8, info->offset + 0x18);
+	tap_ok(mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, d.fd, info->offset) == MAP_FAILED &&
+	       errno == EINVAL, "mapping two pages (a neighbour's register): EINVAL");
+	tap_ok(mmap(NULL, page, PROT_READ, MAP_SHARED, d.fd, info->offset + page) == MAP_FAILED &&
+	       errno == EINVAL, "mapping the page after the register: EINVAL");
+	tap_ok(expect_errno(pread(d.fd, &word, 8, info->offset + page), EINVAL),
+	       "pread past the register page: EINVAL");
+	if (m != MAP_FAILED)
+		munmap(m, page);
+out:
+	free(info);
+	vfio_dev_close(&d);
+	return tap_done();
+}
+
+/* fill/check: GPU RAM keeps what was written across close, unbind, rebind */
+static int fill_check(const char *bdf, uint64_t seed, int check)
+{
+	struct vfio_region_info *info;
+	uint64_t off, bad = 0, buf[512];
+	struct vfio_dev d;
+	uint8_t *m;
+	size_t i, len;
+	int index;
+
+	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s", bdf);
+	if (d.fd < 0)
+		return tap_done();
+	info = find_ram(&d, &index);
+	tap_ok(info != NULL, "NVLINK2_RAM region found");
+	if (!info)
+		return tap_done();
+	len = info->size;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	tap_ok(m != MAP_FAILED, "mmap the whole region");
+	if (m == MAP_FAILED)
+		return tap_done();
+	if (!check) {
+		/* first half through the mapping, second half through pwrite */
+		for (off = 0; off < len / 2; off += 8)
+			*(uint64_t *)(m + off) = pattern(seed, off);
+		for (; off < len; off += sizeof(buf)) {
+			for (i = 0; i < 512; i++)
+				buf[i] = pattern(seed, off + 8 * i);
+			bad += pwrite(d.fd, buf, sizeof(buf), info->offset + off) != sizeof(buf);
+		}
+		tap_ok(!bad, "wrote seed %#llx over %zu MiB (mmap, then pwrite)",
+		       (unsigned long long)seed, len >> 20);
+	} else {
+		/* read through the other path than the one that wrote */
+		for (off = 0; off < len / 2; off += sizeof(buf)) {
+			bad += pread(d.fd, buf, sizeof(buf), info->offset + off) != sizeof(buf);
+			for (i = 0; i < 512; i++)
+				bad += buf[i] != pattern(seed, off + 8 * i);
+		}
+		for (; off < len; off += 8)
+			bad += *(uint64_t *)(m + off) != pattern(seed, off);
+		tap_ok(!bad, "seed %#llx pattern intact over %zu MiB (%llu bytes lost)",
+		       (unsigned long long)seed, len >> 20, (unsigned long long)bad * 8);
+	}
+	munmap(m, len);
+	free(info);
+	vfio_dev_close(&d);
+	return tap_done();
+}
+
+/* hold: map and touch until the mapping is revoked under us */
+static int hold(const char *bdf, const char *ready, int atsd)
+{
+	struct vfio_region_info *info = NULL;
+	struct vfio_dev d;
+	volatile uint8_t *m;
+	uint8_t v;
+	size_t len, off = 0;
+	int index, fd;
+
+	if (vfio_dev_open(&d, bdf) || d.fd < 0)
+		return 2;
+	if (atsd)
+		index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
+					 VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
+	else
+		info = find_ram(&d, &index);
+	if (!info || index < 0 || !info->size)
+		return 3;
+	len = info->size;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	if (m == MAP_FAILED)
+		return 4;
+	fd = open(ready, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0)
+		return 5;
+	close(fd);
+	for (;;) {
+		if (probe_read(m + off, &v))
+			return 0;
+		if (!atsd)
+			m[off] = v + 1;
+		off = (off + page) % len;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	page = sysconf(_SC_PAGESIZE);
+	sigaction(SIGBUS, &sa, NULL);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	if (argc == 6 && !strcmp(argv[1], "gpu"))
+		return gpu(argv[2], num(argv[3]), num(argv[4]), atoi(argv[5]));
+	if (argc == 6 && !strcmp(argv[1], "npu"))
+		return npu(argv[2], num(argv[3]), num(argv[4]), argv[5]);
+	if (argc == 4 && (!strcmp(argv[1], "fill") || !strcmp(argv[1], "check")))
+		return fill_check(argv[2], num(argv[3]), !strcmp(argv[1], "check"));
+	if (argc == 4 && !strcmp(argv[1], "hold"))
+		return hold(argv[2], argv[3], 0);
+	if (argc == 4 && !strcmp(argv[1], "hold-atsd"))
+		return hold(argv[2], argv[3], 1);
+	fprintf(stderr, "usage: vfio-nvlink2 gpu BDF SIZE TGT ALIGNED | npu BDF TGT SPEED MAGIC|none\n"
+			"       | fill|check BDF SEED | hold|hold-atsd BDF READYFILE\n");
+	return 2;
+}

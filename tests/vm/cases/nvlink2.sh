@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: GPL-2.0
+# The NVLink2 variants on the simulated POWER9 node: the native driver
+# without an override; with driver_override=vfio-pci the variants, or base
+# vfio-pci where the variant declines; the regions used through VFIO as a
+# VMM uses them; GPU RAM kept across close and rebind; hot-remove of a GPU
+# and a link while mapped (SIGBUS, then rescan and bind again).
+. "$VV_TOP/tests/vm/lib.sh"
+
+sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
+ok 0 "simulated NVLink2 node is up"
+diag "$(cat $SIM_LAYOUT)"
+if have_modules; then
+	modprobe vfio-pci
+	modprobe nvlink2_fw_kunit	# KUnit suite nvlink2_fw, read from the console
+fi
+client=$VV_BIN/vfio-nvlink2
+bdf_of() { printf '%s\n' "$1" | cut -d' ' -f1; }
+
+# --- binding -------------------------------------------------------------
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	is "$(driver_of "$b")" gpu-native "GPU $b: the native driver without an override"
+	rebind "$b" vfio-pci
+	is "$(driver_of "$b")" nvlink2gpu-vfio-pci "GPU $b: driver_override=vfio-pci binds nvlink2gpu-vfio-pci"
+done <<<"$(sim_gpus)"
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	rebind "$b" vfio-pci
+	is "$(driver_of "$b")" vfio-pci "GPU $b without NVLink2 description: the variant declines, vfio-pci binds"
+done <<<"$(sim_bare_gpus)"
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	is "$(driver_of "$b")" none "link $b: no driver without an override"
+	rebind "$b" vfio-pci
+	is "$(driver_of "$b")" npu2-vfio-pci "link $b: driver_override=vfio-pci binds npu2-vfio-pci"
+done <<<"$(sim_links)"
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	rebind "$b" vfio-pci
+	is "$(driver_of "$b")" vfio-pci "link $b without a GPU: the variant declines, vfio-pci binds"
+done <<<"$(sim_lone_links)"
+
+# --- the regions, as a VMM sees them ------------------------------------
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	base=$(sim_field "$line" ram)
+	aligned=$(((base & 0x1fffff) == 0 ? 1 : 0))
+	tap_include "gpu $b" "$client" gpu "$b" "$(sim_field "$line" size)" \
+		"$(sim_field "$line" tgt)" "$aligned"
+done <<<"$(sim_gpus)"
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	magic=$(sim_field "$line" atsd_magic)
+	tap_include "link $b" "$client" npu "$b" "$(sim_field "$line" tgt)" \
+		"$(sim_field "$line" speed)" "${magic:-none}"
+done <<<"$(sim_links)"
+
+# --- GPU RAM keeps its data across close/reopen and unbind/rebind --------
+g=$(bdf_of "$(sim_gpus | tail -1)")
+tap_include "fill $g" "$client" fill "$g" 0x5eed
+tap_include "reopen $g" "$client" check "$g" 0x5eed
+rebind "$g" ""
+is "$(driver_of "$g")" gpu-native "GPU $g: clearing the override gives it back to the native driver"
+rebind "$g" vfio-pci
+is "$(driver_of "$g")" nvlink2gpu-vfio-pci "GPU $g: bound to the variant again"
+tap_include "rebind $g" "$client" check "$g" 0x5eed
+
+# --- hot-remove while mapped ---------------------------------------------
+# hot_remove BDF MODE: a holder maps the region and touches it; removing the
+# device must end its mapping with SIGBUS (holder exits 0), then complete.
+hot_remove() {
+	local b=$1 mode=$2 want=$3 ready=/run/vv-ready.$$ holder rm_pid i
+	rm -f $ready
+	"$client" "$mode" "$b" $ready &
+	holder=$!
+	for i in $(seq 100); do [ -e $ready ] && break; sleep 0.1; done
+	ok "$([ -e $ready ]; echo $?)" "$b: $mode has the region mapped"
+	echo 1 >"$SYS_PCI/devices/$b/remove" &
+	rm_pid=$!
+	for i in $(seq 150); do kill -0 $holder 2>/dev/null || break; sleep 0.1; done
+	kill -0 $holder 2>/dev/null && kill -9 $holder
+	wait $holder
+	is "$?" 0 "$b: removing the device revokes the mapping (holder got SIGBUS)"
+	for i in $(seq 100); do kill -0 $rm_pid 2>/dev/null || break; sleep 0.1; done
+	ok "$(! kill -0 $rm_pid 2>/dev/null; echo $?)" "$b: remove completes once the holder is gone"
+	wait $rm_pid
+	ok "$([ ! -e "$SYS_PCI/devices/$b" ]; echo $?)" "$b: the device is gone"
+	echo 1 >$SYS_PCI/rescan
+	ok "$([ -e "$SYS_PCI/devices/$b" ]; echo $?)" "$b: a rescan finds it again"
+	rebind "$b" vfio-pci
+	is "$(driver_of "$b")" "$want" "$b: found again, it binds $want (firmware node back)"
+}
+hot_remove "$g" hold nvlink2gpu-vfio-pci
+l=$(bdf_of "$(sim_links | grep atsd= | head -1)")
+hot_remove "$l" hold-atsd npu2-vfio-pci
+
+# --- give everything back ------------------------------------------------
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	rebind "$b" ""
+done <<<"$(sim_gpus; sim_bare_gpus; sim_links; sim_lone_links)"
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	is "$(driver_of "$b")" gpu-native "GPU $b: back to the native driver"
+done <<<"$(sim_gpus)"
+if have_modules; then
+	sim_down
+	ok $? "the simulated node unloads"
+fi
+done_testing
