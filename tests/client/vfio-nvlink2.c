@@ -14,6 +14,8 @@
  *                                           SIGBUS; exit 0 on SIGBUS
  *   vfio-nvlink2 hold-atsd BDF READYFILE    map the ATSD page and read it
  *                                           until SIGBUS; exit 0 on SIGBUS
+ *   vfio-nvlink2 info BDF                   print the device-specific regions
+ *                                           and their capabilities
  *
  * Numbers are C literals (0x...).
  */
@@ -393,6 +395,50 @@ static int hold(const char *bdf, const char *ready, int atsd)
 	}
 }
 
+static int info(const char *bdf)
+{
+	struct vfio_device_info dev = { .argsz = sizeof(dev) };
+	struct vfio_dev d;
+	uint32_t i;
+
+	if (vfio_dev_open(&d, bdf) || d.fd < 0 ||
+	    ioctl(d.fd, VFIO_DEVICE_GET_INFO, &dev))
+		return 1;
+	for (i = VFIO_PCI_NUM_REGIONS; i < dev.num_regions; i++) {
+		struct vfio_region_info *r = vfio_region_info_get(d.fd, i);
+		const struct vfio_region_info_cap_type *type;
+		const struct vfio_region_info_cap_nvlink2_ssatgt *tgt;
+		const struct vfio_region_info_cap_nvlink2_lnkspd *spd;
+		uint64_t *m, first = 0;
+
+		if (!r)
+			continue;
+		type = (const void *)vfio_region_cap_find(r, VFIO_REGION_INFO_CAP_TYPE);
+		tgt = (const void *)vfio_region_cap_find(r, VFIO_REGION_INFO_CAP_NVLINK2_SSATGT);
+		spd = (const void *)vfio_region_cap_find(r, VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD);
+		printf("region %u: type %#x subtype %u size %#llx flags%s%s%s",
+		       i, type ? type->type : 0, type ? type->subtype : 0,
+		       (unsigned long long)r->size,
+		       r->flags & VFIO_REGION_INFO_FLAG_READ ? " READ" : "",
+		       r->flags & VFIO_REGION_INFO_FLAG_WRITE ? " WRITE" : "",
+		       r->flags & VFIO_REGION_INFO_FLAG_MMAP ? " MMAP" : "");
+		if (tgt)
+			printf(" SSATGT=%#llx", (unsigned long long)tgt->tgt);
+		if (spd)
+			printf(" LNKSPD=%u", spd->link_speed);
+		m = r->size ? mmap(NULL, page, PROT_READ, MAP_SHARED, d.fd, r->offset) : MAP_FAILED;
+		if (m != MAP_FAILED) {
+			first = *(volatile uint64_t *)m;
+			printf(" mmap[0]=%#llx", (unsigned long long)first);
+			munmap(m, page);
+		}
+		printf("\n");
+		free(r);
+	}
+	vfio_dev_close(&d);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus };
@@ -411,7 +457,9 @@ int main(int argc, char **argv)
 		return hold(argv[2], argv[3], 0);
 	if (argc == 4 && !strcmp(argv[1], "hold-atsd"))
 		return hold(argv[2], argv[3], 1);
+	if (argc == 3 && !strcmp(argv[1], "info"))
+		return info(argv[2]);
 	fprintf(stderr, "usage: vfio-nvlink2 gpu BDF SIZE TGT ALIGNED | npu BDF TGT SPEED MAGIC|none\n"
-			"       | fill|check BDF SEED | hold|hold-atsd BDF READYFILE\n");
+			"       | fill|check BDF SEED | hold|hold-atsd BDF READYFILE | info BDF\n");
 	return 2;
 }

@@ -90,7 +90,8 @@ static struct pci_driver vv_edu_variant_driver = {
 	.remove			= vv_edu_variant_remove,
 	.err_handler		= &vfio_pci_core_err_handlers,
 	.driver_managed_dma	= true,
-	VFIO_PCI_VARIANT_OVERRIDE,
+	/* not VFIO_PCI_VARIANT_OVERRIDE: its priority is the default one */
+	.override_alias		= VFIO_PCI_DRIVER_NAME,
 	.override_priority	= VV_VARIANT_PRIORITY,
 };
 module_pci_driver(vv_edu_variant_driver);

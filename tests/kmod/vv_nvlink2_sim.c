@@ -494,10 +494,9 @@ static int sim_notify(struct notifier_block *nb, unsigned long action,
 	if (action == BUS_NOTIFY_ADD_DEVICE) {
 		if (device_add_software_node(dev, f->node))
 			pci_err(pdev, "nvlink2-sim: cannot attach its firmware node\n");
-	}
-	else if (action == BUS_NOTIFY_DEL_DEVICE)
-		/* before device_del() drops the sysfs links it made */
+	} else if (action == BUS_NOTIFY_DEL_DEVICE) {
 		device_remove_software_node(dev);
+	}
 	return NOTIFY_OK;
 }
 

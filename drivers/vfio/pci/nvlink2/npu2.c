@@ -93,6 +93,10 @@ static int npu2_open_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev =
 		container_of(core_vdev, struct vfio_pci_core_device, vdev);
 	struct npu2_device *npu = to_npu(vdev);
+	u32 type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE | PCI_VENDOR_ID_IBM;
+	u32 subtype = VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD;
+	u32 flags = VFIO_REGION_INFO_FLAG_READ |
+		    VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
 	int ret;
 
 	ret = vfio_pci_core_enable(vdev);
@@ -104,12 +108,10 @@ static int npu2_open_device(struct vfio_device *core_vdev)
 	 * size 0: a VMM finds the link's capabilities on it.
 	 */
 	npu->atsd.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions;
-	ret = vfio_pci_core_register_dev_region(vdev,
-			VFIO_REGION_TYPE_PCI_VENDOR_TYPE | PCI_VENDOR_ID_IBM,
-			VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD,
-			&npu2_atsd_regops, npu->atsd.size,
-			VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
-			VFIO_REGION_INFO_FLAG_MMAP, &npu->atsd);
+	ret = vfio_pci_core_register_dev_region(vdev, type, subtype,
+						&npu2_atsd_regops,
+						npu->atsd.size, flags,
+						&npu->atsd);
 	if (ret) {
 		vfio_pci_core_disable(vdev);
 		return ret;

@@ -24,6 +24,7 @@ static const struct property_entry phb_props[] = {
 	PROPERTY_ENTRY_U64_ARRAY("ibm,mmio-atsd", atsd),
 	{}
 };
+
 static const struct software_node phb = { "nvk-phb", NULL, phb_props };
 
 #define MEM_NODE(_name, _reg)						\
@@ -42,11 +43,13 @@ static const struct property_entry link2_props[] = {
 	PROPERTY_ENTRY_U32("ibm,npu-link-index", 2),
 	{}
 };
+
 static const struct software_node link2 = { "nvk-link2", NULL, link2_props };
 static const struct property_entry link5_props[] = {
 	PROPERTY_ENTRY_U32("ibm,npu-link-index", 5),
 	{}
 };
+
 static const struct software_node link5 = { "nvk-link5", NULL, link5_props };
 
 static const struct software_node gpu_any = { "nvk-gpu-any" };
@@ -76,6 +79,7 @@ static const struct property_entry npu_no_gpu_props[] = {
 	PROPERTY_ENTRY_U32("ibm,nvlink-speed", 9),
 	{}
 };
+
 static const struct software_node npu_no_gpu = { "npu_no_gpu", &phb, npu_no_gpu_props };
 
 static const struct property_entry npu_no_speed_props[] = {
@@ -84,6 +88,7 @@ static const struct property_entry npu_no_speed_props[] = {
 	PROPERTY_ENTRY_U64("ibm,device-tgt-addr", TGT),
 	{}
 };
+
 static const struct software_node npu_no_speed = { "npu_no_speed", &phb, npu_no_speed_props };
 
 static const struct property_entry npu_no_mem_props[] = {
@@ -91,6 +96,7 @@ static const struct property_entry npu_no_mem_props[] = {
 	PROPERTY_ENTRY_U64("ibm,device-tgt-addr", TGT),
 	{}
 };
+
 static const struct software_node npu_no_mem = { "npu_no_mem", &phb, npu_no_mem_props };
 
 #define GPU_NODE(_name, _npu)						\
@@ -209,6 +215,7 @@ static struct kunit_suite nvlink2_fw_suite = {
 	.suite_exit = nvlink2_fw_suite_exit,
 	.test_cases = nvlink2_fw_cases,
 };
+
 kunit_test_suite(nvlink2_fw_suite);
 
 MODULE_LICENSE("GPL");

@@ -115,6 +115,10 @@ static int nvlink2gpu_open_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev =
 		container_of(core_vdev, struct vfio_pci_core_device, vdev);
 	struct nvlink2gpu_device *gpu = to_gpu(vdev);
+	u32 type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE | PCI_VENDOR_ID_NVIDIA;
+	u32 subtype = VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM;
+	u32 flags = VFIO_REGION_INFO_FLAG_READ |
+		    VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
 	int ret;
 
 	ret = vfio_pci_core_enable(vdev);
@@ -122,12 +126,10 @@ static int nvlink2gpu_open_device(struct vfio_device *core_vdev)
 		return ret;
 
 	gpu->ram.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions;
-	ret = vfio_pci_core_register_dev_region(vdev,
-			VFIO_REGION_TYPE_PCI_VENDOR_TYPE | PCI_VENDOR_ID_NVIDIA,
-			VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM,
-			&nvlink2gpu_ram_regops, gpu->fw.ram_size,
-			VFIO_REGION_INFO_FLAG_READ | VFIO_REGION_INFO_FLAG_WRITE |
-			VFIO_REGION_INFO_FLAG_MMAP, &gpu->ram);
+	ret = vfio_pci_core_register_dev_region(vdev, type, subtype,
+						&nvlink2gpu_ram_regops,
+						gpu->fw.ram_size, flags,
+						&gpu->ram);
 	if (ret)
 		goto disable;
 

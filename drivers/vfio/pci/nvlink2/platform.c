@@ -32,22 +32,12 @@ static int nvlink2_npu_phb_id(struct fwnode_handle *npu, u64 *id)
 	return ret;
 }
 
-/**
- * nvlink2_platform_map_lpar() - let a KVM guest's partition use the GPU
- * @gpu: the GPU
- * @npu: the firmware node of one of its NPU links
- * @kvm: the guest, or NULL when the device is not used by one
- *
- * Return: 0, or a negative errno when firmware refused.
- */
-int nvlink2_platform_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
-			      struct kvm *kvm)
+static int nvlink2_opal_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
+				 struct kvm *kvm)
 {
 	u64 phb_id;
 	s64 rc;
 
-	if (!kvm)
-		return 0;
 	if (nvlink2_npu_phb_id(npu, &phb_id))
 		return -ENODEV;
 
@@ -62,12 +52,8 @@ int nvlink2_platform_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
 	return 0;
 }
 
-/**
- * nvlink2_platform_unmap_lpar() - give the GPU back to the host partition
- * @gpu: the GPU
- * @npu: the firmware node of one of its NPU links
- */
-void nvlink2_platform_unmap_lpar(struct pci_dev *gpu, struct fwnode_handle *npu)
+static void nvlink2_opal_unmap_lpar(struct pci_dev *gpu,
+				    struct fwnode_handle *npu)
 {
 	u64 phb_id;
 
@@ -76,17 +62,42 @@ void nvlink2_platform_unmap_lpar(struct pci_dev *gpu, struct fwnode_handle *npu)
 		opal_npu_map_lpar(phb_id, pci_dev_id(gpu), 0, 0);
 }
 #else
-int nvlink2_platform_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
-			      struct kvm *kvm)
+static int nvlink2_opal_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
+				 struct kvm *kvm)
 {
 	return 0;
 }
 
-void nvlink2_platform_unmap_lpar(struct pci_dev *gpu, struct fwnode_handle *npu)
+static void nvlink2_opal_unmap_lpar(struct pci_dev *gpu,
+				    struct fwnode_handle *npu)
 {
 }
 #endif
+
+/**
+ * nvlink2_platform_map_lpar() - let a KVM guest's partition use the GPU
+ * @gpu: the GPU
+ * @npu: the firmware node of one of its NPU links
+ * @kvm: the guest, or NULL when the device is not used by one
+ *
+ * Return: 0, or a negative errno when firmware refused.
+ */
+int nvlink2_platform_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
+			      struct kvm *kvm)
+{
+	return kvm ? nvlink2_opal_map_lpar(gpu, npu, kvm) : 0;
+}
 EXPORT_SYMBOL_GPL(nvlink2_platform_map_lpar);
+
+/**
+ * nvlink2_platform_unmap_lpar() - give the GPU back to the host partition
+ * @gpu: the GPU
+ * @npu: the firmware node of one of its NPU links
+ */
+void nvlink2_platform_unmap_lpar(struct pci_dev *gpu, struct fwnode_handle *npu)
+{
+	nvlink2_opal_unmap_lpar(gpu, npu);
+}
 EXPORT_SYMBOL_GPL(nvlink2_platform_unmap_lpar);
 
 MODULE_LICENSE("GPL");

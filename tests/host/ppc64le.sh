@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The NVLink2 variants for the platform they are for: cross-compile them
+# (and the powernv file the series touches) for ppc64le powernv with KVM
+# HV, W=1, with Debian's gcc-powerpc64le-linux-gnu. A compile check: no
+# POWER9 machine runs them here.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/vm/lib.sh"
+tree=$top/build/linux
+obj=$top/build/obj-ppc64le
+cross=powerpc64le-linux-gnu-
+if ! command -v ${cross}gcc >/dev/null; then
+	skip "${cross}gcc is not installed (make deps)" "ppc64le compile check"
+	done_testing
+	exit
+fi
+kmake=(make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE=$cross -j"$(nproc)")
+command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc") && export CCACHE_BASEDIR=$top
+
+mkdir -p "$obj"
+frag=$top/kernel/configs/ppc64le.config
+if [ ! -f "$obj/.config" ] || ! cmp -s "$frag" "$obj/.vv-fragment" ||
+	[ "$tree/.git/vv-series" -nt "$obj/.config" ]; then
+	"${kmake[@]}" tinyconfig >/dev/null &&
+		(cd "$tree" && KCONFIG_CONFIG=$obj/.config scripts/kconfig/merge_config.sh \
+			-m -O "$obj" "$obj/.config" "$frag" >/dev/null) &&
+		"${kmake[@]}" olddefconfig >/dev/null
+	ok $? "configure ppc64le powernv (tinyconfig + ppc64le.config)"
+	cp "$frag" "$obj/.vv-fragment"
+fi
+missing=$(grep -v '^#' "$frag" | grep -vxF -f "$obj/.config")
+ok "$([ -z "$missing" ]; echo $?)" "every ppc64le.config symbol is set"
+[ -z "$missing" ] || echo "$missing" | sed 's/^/# missing: /'
+
+"${kmake[@]}" prepare >/dev/null 2>&1
+ok $? "prepare the ppc64le tree"
+for t in arch/powerpc/platforms/powernv/opal.o vfio-variant/drivers/vfio/pci/nvlink2/; do
+	[ "${t%/}" != "$t" ] && find "$obj/$t" -name '*.o' -delete 2>/dev/null
+	out=$("${kmake[@]}" W=1 "$t" 2>&1 | grep -E 'warning|error')
+	ok "$([ -z "$out" ]; echo $?)" "ppc64le W=1 compile: $t"
+	[ -z "$out" ] || echo "$out" | sed 's/^/# /' | head -20
+done
+for m in vfio-pci-nvlink2 nvlink2gpu-vfio-pci npu2-vfio-pci; do
+	f=$obj/vfio-variant/drivers/vfio/pci/nvlink2/${m}.o
+	readelf -h "$f" 2>/dev/null | grep -q "Machine: *PowerPC64" &&
+		readelf -h "$f" | grep -q "little endian"
+	ok $? "$m.o is a ppc64le object"
+done
+nm "$obj/vfio-variant/drivers/vfio/pci/nvlink2/platform.o" 2>/dev/null | grep -q ' U opal_npu_map_lpar'
+ok $? "the powernv platform code calls OPAL (opal_npu_map_lpar)"
+done_testing
