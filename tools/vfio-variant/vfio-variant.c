@@ -164,12 +164,15 @@ static void link_name(const char *link, char *buf, size_t len)
 
 static bool valid_bdf(const char *s)
 {
-	unsigned int dom, bus, dev, fn;
-	char tail;
+	size_t n = strlen(s), i;
 
-	return strlen(s) == 12 &&
-	       sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &dev, &fn, &tail) == 4 &&
-	       s[4] == ':' && s[7] == ':' && s[10] == '.' && dev < 32 && fn < 8;
+	/* a domain of 4 to 8 hex digits (Linux prints %04x: VMD's are 5), :bb:dd.f */
+	if (n < 12 || n > 16 || s[n - 8] != ':' || s[n - 5] != ':' || s[n - 2] != '.')
+		return false;
+	for (i = 0; i < n; i++)
+		if (i != n - 8 && i != n - 5 && i != n - 2 && !isxdigit((unsigned char)s[i]))
+			return false;
+	return strtoul(s + n - 4, NULL, 16) < 32 && s[n - 1] >= '0' && s[n - 1] <= '7';
 }
 
 static int read_device(const struct ctx *c, const char *bdf, struct device *d)
