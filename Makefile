@@ -20,7 +20,7 @@ CSTD      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 HDRS      := $(BUILD)/headers
 TESTBIN   := $(BUILD)/tests
 
-CLIENTS   := vfio-edu vfio-nvlink2 sysfs-write
+CLIENTS   := vfio-edu vfio-nvlink2 vv-bench sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
 .PHONY: all tools deps prepare kernel kernel-% headers clients check check-vm \
@@ -74,7 +74,7 @@ tools: $(TOOLDIR)/vfio-variant $(TOOLDIR)/vfio-variant-asan $(TOOLDIR)/test-rank
 
 check: all
 	@python3 tests/run.py --host $(addprefix --flavour ,$(FLAVOURS)) \
-		--tests '$(T)' $(if $(filter *,$(T)),--selftest)
+		--tests '$(T)' $(if $(filter *,$(T)),--selftest --bench-smoke)
 
 selftest: kernel-m
 	@python3 tests/run.py --selftest
@@ -100,4 +100,4 @@ distclean:
 
 # benchmarks: report only, never fail on a figure (VV_BENCH_N runs each)
 bench: kernel-m clients
-	@python3 tests/run.py --flavour m --suite bench --show
+	@python3 tests/run.py --flavour m --suite bench --show --bench-report $(BUILD)/bench

@@ -179,11 +179,12 @@ def selected(name, pattern):
     return any(fnmatch.fnmatch(name, g) for g in pattern.split(","))
 
 
-def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, show=False):
+def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, show=False,
+           extra_append=""):
     """Boot and record results; with expect_red, record whether it went red."""
     label = label or f"{flavour}"
     names = [n for n in suite_tests(suite) if selected(n, pattern)]
-    out, console, finished, secs = boot(flavour, suite, pattern, timeout)
+    out, console, finished, secs = boot(flavour, suite, pattern, timeout, extra_append)
     found = []
     if not finished:
         why = (f"guest did not finish within {timeout}s" if secs >= timeout
@@ -255,6 +256,39 @@ def run_selftest(res, flavour, timeout):
                 "; ".join(f"{n} {s}" for n, s, _ in found)[:300] if not caught else "")
 
 
+def bench_report(src, dst):
+    """The bench table as CSV and JSON, and the bind-scaling plot (gnuplot)."""
+    import csv, json
+    os.makedirs(dst, exist_ok=True)
+    rows = list(csv.DictReader(open(os.path.join(src, "bench.csv"))))
+    shutil.copy(os.path.join(src, "bench.csv"), dst)
+    with open(os.path.join(dst, "bench.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+    print(f"# bench: {len(rows)} figures in {dst}/bench.csv and bench.json")
+    scale = os.path.join(src, "bind-scale.csv")
+    if not os.path.exists(scale) or not shutil.which("gnuplot"):
+        print("# bench: no scaling data or no gnuplot: no plot")
+        return
+    shutil.copy(scale, dst)
+    pts = list(csv.DictReader(open(scale)))
+    for axis in ("drivers", "devices"):
+        with open(os.path.join(dst, f"bind-{axis}.dat"), "w") as f:
+            for p in pts:
+                if p["axis"] == axis:
+                    f.write(f"{p['x']} {p['us_per_device']}\n")
+    plot = f"""set terminal png size 900,420 noenhanced
+set output '{dst}/bind-scale.png'
+set multiplot layout 1,2 title 'bind through driver_override=vfio-pci (simulated node, TCG)'
+set xlabel 'registered PCI drivers'; set ylabel 'us per device'; set logscale x; set yrange [0:*]
+plot '{dst}/bind-drivers.dat' using 1:2 with linespoints title '254 devices'
+set xlabel 'devices bound'; unset logscale x
+plot '{dst}/bind-devices.dat' using 1:2 with linespoints title '500 dummy drivers'
+unset multiplot
+"""
+    subprocess.run(["gnuplot"], input=plot, text=True, check=True)
+    print(f"# bench: plot in {dst}/bind-scale.png")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -266,6 +300,10 @@ def main():
     ap.add_argument("--selftest", action="store_true", help="prove the harness catches failures")
     ap.add_argument("--show", action="store_true",
                     help="print what the guest's tests printed (for the demo)")
+    ap.add_argument("--bench-smoke", action="store_true",
+                    help="run the benchmarks once, briefly, on the =m kernel (figures not judged)")
+    ap.add_argument("--bench-report", metavar="DIR",
+                    help="after the bench suite, write its table, JSON and plot to DIR")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VV_TIMEOUT", "900")))
     args = ap.parse_args()
 
@@ -274,6 +312,11 @@ def main():
         run_host(res, args.tests)
     for fl in args.flavour:
         run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show)
+    if args.bench_smoke:
+        run_vm(res, "m", "bench", "*", args.timeout, label="bench-smoke",
+               extra_append="vv.bench=smoke")
+    if args.bench_report:
+        bench_report(os.path.join(BUILD, "vm", f"{args.flavour[0]}-bench"), args.bench_report)
     if args.selftest:
         run_selftest(res, "m", args.timeout)
     if res.failures:

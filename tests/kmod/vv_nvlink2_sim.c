@@ -24,6 +24,7 @@
 #include <linux/debugfs.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/property.h>
@@ -32,10 +33,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-#define SIM_MAX_GPUS		16
+#define SIM_MAX_GPUS		192
 #define SIM_MAX_LINKS		6	/* per GPU, as on POWER9 */
-#define SIM_LINK_DEV0		0	/* links: devices 0..7, 8 functions each */
-#define SIM_GPU_DEV0		8	/* GPUs: devices 8.., function 0 */
 #define SIM_PCIE_CAP		0x60
 #define SIM_ATSD_MAGIC		0xa75d000000000000ULL
 #define SIM_TGT_BASE		0x200000000000ULL	/* per GPU, POWER9-like */
@@ -68,7 +67,11 @@ MODULE_PARM_DESC(unaligned, "GPU whose RAM is 64 KiB off huge page alignment (de
 static unsigned int ram_mb[SIM_MAX_GPUS];
 static int nr_ram_mb;
 module_param_array(ram_mb, uint, &nr_ram_mb, 0444);
-MODULE_PARM_DESC(ram_mb, "GPU RAM per GPU in MiB (default 64 each)");
+MODULE_PARM_DESC(ram_mb, "GPU RAM per GPU in MiB (default ram_default_mb)");
+
+static unsigned int ram_default_mb = 64;
+module_param(ram_default_mb, uint, 0444);
+MODULE_PARM_DESC(ram_default_mb, "GPU RAM of GPUs ram_mb leaves out, in MiB (default 64)");
 
 static char *ram;
 module_param(ram, charp, 0444);
@@ -77,6 +80,10 @@ MODULE_PARM_DESC(ram, "SIZE@BASE of memory reserved with memmap=SIZE$BASE for GP
 static unsigned int link_speed = 9;
 module_param(link_speed, uint, 0444);
 MODULE_PARM_DESC(link_speed, "ibm,nvlink-speed of every link (default 9)");
+
+static unsigned int bar1_mb = 16384;
+module_param(bar1_mb, uint, 0444);
+MODULE_PARM_DESC(bar1_mb, "GPU BAR1 in MiB, a power of two (default 16384, as a V100 16GB; smaller to fit many GPUs)");
 
 static int domain = 4;
 module_param(domain, int, 0444);
@@ -284,7 +291,7 @@ static int sim_layout_memory(void)
 	end = sim.pool + sim.pool_size;
 	for (i = 0; i < sim.nr_gpus; i++) {
 		struct sim_gpu *g = &sim.gpu[i];
-		u64 size = (u64)(i < nr_ram_mb && ram_mb[i] ? ram_mb[i] : 64) * SZ_1M;
+		u64 size = (u64)(i < nr_ram_mb && ram_mb[i] ? ram_mb[i] : ram_default_mb) * SZ_1M;
 
 		if (!g->described)
 			continue;
@@ -322,6 +329,20 @@ static int sim_mark_atsd(void)
 	}
 	memunmap(regs);
 	return 0;
+}
+
+/*
+ * Links take devfns 0.. (8 functions to a device, as the NPU's links are
+ * functions of one device), GPUs the devices after them: one function
+ * each on a real node, packed 8 to a device when there are more than fit.
+ */
+static unsigned int gpu_devfn(unsigned int i)
+{
+	unsigned int first = ALIGN(sim.nr_links, 8);
+
+	if (first + 8 * sim.nr_gpus <= 256)
+		return first + 8 * i;
+	return first + i;
 }
 
 static char *sim_name(const char *what, unsigned int i)
@@ -369,8 +390,7 @@ static int sim_build(void)
 	/* NPU2 links: IBM 04ea, class "bridge, other", functions of devices 0.. */
 	for (j = 0; j < sim.nr_links; j++) {
 		struct sim_link *l = &sim.link[j];
-		unsigned int devfn = PCI_DEVFN(SIM_LINK_DEV0 + j / 8, j % 8);
-		struct sim_fn *f = sim_add_fn(devfn);
+		struct sim_fn *f = sim_add_fn(j);
 		bool mf = j % 8 == 0 && j + 1 < sim.nr_links;
 
 		cfg_init(f, PCI_VENDOR_ID_IBM, 0x04ea, PCI_CLASS_BRIDGE_OTHER << 8,
@@ -384,12 +404,15 @@ static int sim_build(void)
 	/* V100 SXM2 16GB: BAR0 16M, BAR1 16G prefetchable, BAR3 32M prefetchable */
 	for (i = 0; i < sim.nr_gpus; i++) {
 		struct sim_gpu *gp = &sim.gpu[i];
-		struct sim_fn *f = sim_add_fn(PCI_DEVFN(SIM_GPU_DEV0 + i, 0));
+		unsigned int devfn = gpu_devfn(i);
+		struct sim_fn *f = sim_add_fn(devfn);
+		bool mf = devfn + 1 == gpu_devfn(i + 1) && !PCI_FUNC(devfn) &&
+			  i + 1 < sim.nr_gpus;
 
 		cfg_init(f, PCI_VENDOR_ID_NVIDIA, 0x1db1,
-			 PCI_CLASS_DISPLAY_3D << 8, 0x1212, false);
+			 PCI_CLASS_DISPLAY_3D << 8, 0x1212, mf);
 		cfg_bar(f, 0, SZ_16M, false, false);
-		cfg_bar(f, 1, SZ_16G, true, true);
+		cfg_bar(f, 1, (u64)bar1_mb * SZ_1M, true, true);
 		cfg_bar(f, 3, SZ_32M, true, true);
 		gp->fn = f;
 	}
@@ -510,6 +533,7 @@ static int sim_windows(void)
 	struct pci_bus *b0 = pci_find_bus(0, 0);
 	struct resource *r;
 	int ret = -ENOSPC;
+	u64 size;
 
 	sim.win32.name = "nvlink2-sim 32-bit";
 	sim.win32.flags = IORESOURCE_MEM;
@@ -529,9 +553,9 @@ static int sim_windows(void)
 
 	sim.win64.name = "nvlink2-sim 64-bit";
 	sim.win64.flags = IORESOURCE_MEM | IORESOURCE_MEM_64 | IORESOURCE_PREFETCH;
-	ret = allocate_resource(&iomem_resource, &sim.win64,
-				SZ_64G * DIV_ROUND_UP(sim.nr_gpus, 4), SZ_64G,
-				iomem_resource.end, SZ_64G, NULL, NULL);
+	size = roundup_pow_of_two(sim.nr_gpus * ((u64)bar1_mb * SZ_1M + SZ_32M));
+	ret = allocate_resource(&iomem_resource, &sim.win64, size, SZ_64G,
+				iomem_resource.end, size, NULL, NULL);
 	if (ret) {
 		pr_err("nvlink2-sim: no room for 64-bit BARs\n");
 		release_resource(&sim.win32);
@@ -582,8 +606,9 @@ static int __init sim_init(void)
 	int ret;
 
 	if (!gpus || gpus > SIM_MAX_GPUS - 1 || !links || links > SIM_MAX_LINKS ||
-	    (gpus * links + 1) > 64) {
-		pr_err("nvlink2-sim: gpus must be 1..%d and links 1..%d\n",
+	    ALIGN(gpus * links + lone_link, 8) + gpus + bare_gpu > 256 ||
+	    !is_power_of_2(bar1_mb) || bar1_mb > SZ_64K) {
+		pr_err("nvlink2-sim: gpus must be 1..%d, links 1..%d, all fit in 256 functions, bar1_mb a power of 2\n",
 		       SIM_MAX_GPUS - 1, SIM_MAX_LINKS);
 		return -EINVAL;
 	}

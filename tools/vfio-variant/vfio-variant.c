@@ -217,31 +217,71 @@ static void driver_module(const struct ctx *c, const char *drv, char *buf, size_
 
 /* --- candidates ----------------------------------------------------------- */
 
+/*
+ * A module's vfio_pci: aliases, read once: reading them parses the module
+ * file, which a list of many devices would otherwise do for every device.
+ */
+struct module_aliases {
+	char module[64];
+	char **alias;
+	int n;
+};
+
+static struct module_aliases alias_cache[64];
+static int alias_cached;
+
+static const struct module_aliases *module_aliases(struct kmod_module *mod)
+{
+	struct module_aliases *m;
+	struct kmod_list *info = NULL, *l;
+	const char *name = kmod_module_get_name(mod);
+	int i;
+
+	for (i = 0; i < alias_cached; i++)
+		if (!strcmp(alias_cache[i].module, name))
+			return &alias_cache[i];
+	if (alias_cached == (int)(sizeof(alias_cache) / sizeof(alias_cache[0])) ||
+	    kmod_module_get_info(mod, &info) < 0)
+		return NULL;
+	m = &alias_cache[alias_cached++];
+	copy(m->module, sizeof(m->module), name);
+	kmod_list_foreach(l, info) {
+		const char *v = kmod_module_info_get_value(l);
+		char **grown;
+
+		if (strcmp(kmod_module_info_get_key(l), "alias") ||
+		    strncmp(v, ALIAS_PREFIX ":", sizeof(ALIAS_PREFIX)))
+			continue;
+		grown = realloc(m->alias, (m->n + 1) * sizeof(*m->alias));
+		if (!grown)
+			break;
+		m->alias = grown;
+		m->alias[m->n] = strdup(v);
+		if (m->alias[m->n])
+			m->n++;
+	}
+	kmod_module_info_free_list(info);
+	return m;
+}
+
 /* the best specificity among @mod's aliases that match the device */
 static int module_match(struct kmod_module *mod, const char *modalias,
 			char *alias, size_t len)
 {
-	struct kmod_list *info = NULL, *l;
-	int best = -1;
+	const struct module_aliases *m = module_aliases(mod);
+	int best = -1, i;
 
-	if (kmod_module_get_info(mod, &info) < 0)
-		return -1;
-	kmod_list_foreach(l, info) {
-		const char *v;
+	for (i = 0; m && i < m->n; i++) {
 		int s;
 
-		if (strcmp(kmod_module_info_get_key(l), "alias"))
+		if (fnmatch(m->alias[i], modalias, 0))
 			continue;
-		v = kmod_module_info_get_value(l);
-		if (strncmp(v, ALIAS_PREFIX ":", sizeof(ALIAS_PREFIX)) || fnmatch(v, modalias, 0))
-			continue;
-		s = vv_alias_specificity(v);
+		s = vv_alias_specificity(m->alias[i]);
 		if (s > best) {
 			best = s;
-			copy(alias, len, v);
+			copy(alias, len, m->alias[i]);
 		}
 	}
-	kmod_module_info_free_list(info);
 	return best;
 }
 

@@ -20,6 +20,10 @@
 
 #include "nvlink2.h"
 
+static bool huge_faults = true;
+module_param(huge_faults, bool, 0644);
+MODULE_PARM_DESC(huge_faults, "map with PUD/PMD entries where aligned (default Y; N: 4 KiB pages, for comparison)");
+
 /* One per mmap() call, shared by the VMAs it splits or forks into. */
 struct nvlink2_vma {
 	struct kref kref;
@@ -81,7 +85,7 @@ static vm_fault_t nvlink2_vma_huge_fault(struct vm_fault *vmf,
 			    ((addr - vma->vm_start) >> PAGE_SHIFT);
 	vm_fault_t ret = VM_FAULT_SIGBUS;
 
-	if (order && (addr < vma->vm_start ||
+	if (order && (!READ_ONCE(huge_faults) || addr < vma->vm_start ||
 		      addr + (PAGE_SIZE << order) > vma->vm_end ||
 		      pfn & ((1UL << order) - 1)))
 		return VM_FAULT_FALLBACK;
