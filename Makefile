@@ -20,7 +20,7 @@ CSTD      := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 HDRS      := $(BUILD)/headers
 TESTBIN   := $(BUILD)/tests
 
-CLIENTS   := vfio-edu vfio-nvlink2 vv-bench sysfs-write
+CLIENTS   := vfio-edu vfio-nvlink2 vfio-fuzz vv-bench sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
 .PHONY: all tools deps prepare kernel kernel-% headers clients check check-vm \

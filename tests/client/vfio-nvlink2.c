@@ -14,6 +14,8 @@
  *                                           SIGBUS; exit 0 on SIGBUS
  *   vfio-nvlink2 hold-atsd BDF READYFILE    map the ATSD page and read it
  *                                           until SIGBUS; exit 0 on SIGBUS
+ *   vfio-nvlink2 atsd-set BDF VALUE         put VALUE in the ATSD register's
+ *                                           first word, zeros after it
  *   vfio-nvlink2 info BDF                   print the device-specific regions
  *                                           and their capabilities
  *
@@ -35,6 +37,8 @@
 
 #define SZ_2M	(2UL << 20)
 #define SZ_1G	(1UL << 30)
+/* as vfio-pci lays out its device fd: region index in the top bits */
+#define VFIO_PCI_INDEX_TO_OFFSET_C(i)	((uint64_t)(i) << 40)
 
 static long page;
 static sigjmp_buf bus_jmp;
@@ -239,6 +243,24 @@ static int gpu(const char *bdf, uint64_t size, uint64_t tgt, int aligned)
 	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
 	tap_ok(m != MAP_FAILED && probe_read(m + 8, &v) == 0,
 	       "a mapping made after reset works");
+	{
+		/* the FLR bit of PCIe Device Control, written through config space */
+		uint8_t cap = 0, id = 0, ctl[2] = { 0, 0 };
+		uint64_t cfg = VFIO_PCI_INDEX_TO_OFFSET_C(VFIO_PCI_CONFIG_REGION_INDEX);
+
+		pread(d.fd, &cap, 1, cfg + 0x34);
+		while (cap && pread(d.fd, &id, 1, cfg + cap) == 1 && id != 0x10)
+			pread(d.fd, &cap, 1, cfg + cap + 1);
+		if (cap && id == 0x10 && pread(d.fd, ctl, 2, cfg + cap + 8) == 2) {
+			ctl[1] |= 0x80;
+			tap_ok(pwrite(d.fd, ctl, 2, cfg + cap + 8) == 2,
+			       "function level reset through config space");
+			tap_ok(m != MAP_FAILED && probe_read(m + 8, &v) == -1,
+			       "the mapping is revoked by a config-space reset too");
+		} else {
+			tap_ok(0, "the GPU has a PCIe capability to reset through");
+		}
+	}
 	if (m != MAP_FAILED)
 		munmap(m, page);
 
@@ -395,6 +417,28 @@ static int hold(const char *bdf, const char *ready, int atsd)
 	}
 }
 
+static int atsd_set(const char *bdf, uint64_t value)
+{
+	struct vfio_region_info *info = NULL;
+	struct vfio_dev d;
+	uint64_t *words;
+	int ret = 1;
+
+	if (vfio_dev_open(&d, bdf) || d.fd < 0 ||
+	    vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
+			     VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info) < 0 || !info->size)
+		return 1;
+	words = calloc(1, info->size);
+	if (words) {
+		words[0] = value;
+		ret = pwrite(d.fd, words, info->size, info->offset) != (ssize_t)info->size;
+	}
+	free(words);
+	free(info);
+	vfio_dev_close(&d);
+	return ret;
+}
+
 static int info(const char *bdf)
 {
 	struct vfio_device_info dev = { .argsz = sizeof(dev) };
@@ -457,6 +501,8 @@ int main(int argc, char **argv)
 		return hold(argv[2], argv[3], 0);
 	if (argc == 4 && !strcmp(argv[1], "hold-atsd"))
 		return hold(argv[2], argv[3], 1);
+	if (argc == 4 && !strcmp(argv[1], "atsd-set"))
+		return atsd_set(argv[2], num(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "info"))
 		return info(argv[2]);
 	fprintf(stderr, "usage: vfio-nvlink2 gpu BDF SIZE TGT ALIGNED | npu BDF TGT SPEED MAGIC|none\n"

@@ -14,6 +14,7 @@
 #include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/vfio_pci_core.h>
@@ -201,3 +202,38 @@ void nvlink2_mem_revoke(struct nvlink2_mem *mem, bool dead)
 	up_write(&mem->lock);
 }
 EXPORT_SYMBOL_GPL(nvlink2_mem_revoke);
+
+static bool nvlink2_writes_bit(const char __user *buf, size_t count, loff_t pos,
+			       int at, u8 bit)
+{
+	u8 b;
+
+	return at >= pos && at < pos + count &&
+	       !get_user(b, buf + (at - pos)) && (b & bit);
+}
+
+/**
+ * nvlink2_config_write_resets() - whether a config space write resets
+ * @pdev: the device
+ * @buf: the user's bytes
+ * @count: how many
+ * @pos: where in config space they go
+ *
+ * vfio-pci turns the FLR bit of a write to PCIe Device Control or to the
+ * Advanced Features control register into a function reset, which must
+ * revoke mappings as VFIO_DEVICE_RESET does.
+ *
+ * Return: true when the write sets one of those bits.
+ */
+bool nvlink2_config_write_resets(struct pci_dev *pdev, const char __user *buf,
+				 size_t count, loff_t pos)
+{
+	int exp = pci_pcie_cap(pdev);
+	int af = pci_find_capability(pdev, PCI_CAP_ID_AF);
+
+	return (exp && nvlink2_writes_bit(buf, count, pos, exp + PCI_EXP_DEVCTL + 1,
+					  PCI_EXP_DEVCTL_BCR_FLR >> 8)) ||
+	       (af && nvlink2_writes_bit(buf, count, pos, af + PCI_AF_CTRL,
+					 PCI_AF_CTRL_FLR));
+}
+EXPORT_SYMBOL_GPL(nvlink2_config_write_resets);

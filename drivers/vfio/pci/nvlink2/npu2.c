@@ -133,6 +133,22 @@ static long npu2_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
 	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
 }
 
+static ssize_t npu2_write(struct vfio_device *core_vdev,
+			  const char __user *buf, size_t count,
+			  loff_t *ppos)
+{
+	struct vfio_pci_core_device *vdev =
+		container_of(core_vdev, struct vfio_pci_core_device, vdev);
+
+	/* a function level reset through config space is a reset too */
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_CONFIG_REGION_INDEX &&
+	    nvlink2_config_write_resets(vdev->pdev, buf, count,
+					*ppos & VFIO_PCI_OFFSET_MASK))
+		nvlink2_mem_revoke(&to_npu(vdev)->atsd, false);
+
+	return vfio_pci_core_write(core_vdev, buf, count, ppos);
+}
+
 static const struct vfio_device_ops npu2_vfio_ops = {
 	.name		= "npu2-vfio-pci",
 	.init		= vfio_pci_core_init_dev,
@@ -142,7 +158,7 @@ static const struct vfio_device_ops npu2_vfio_ops = {
 	.ioctl		= npu2_ioctl,
 	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_pci_core_read,
-	.write		= vfio_pci_core_write,
+	.write		= npu2_write,
 	.mmap		= vfio_pci_core_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,

@@ -77,6 +77,8 @@ void nvlink2_mem_init(struct nvlink2_mem *mem, struct vfio_pci_core_device *vdev
 		      phys_addr_t base, u64 size, bool uncached);
 int nvlink2_mem_mmap(struct nvlink2_mem *mem, struct vm_area_struct *vma);
 void nvlink2_mem_revoke(struct nvlink2_mem *mem, bool dead);
+bool nvlink2_config_write_resets(struct pci_dev *pdev, const char __user *buf,
+				 size_t count, loff_t pos);
 
 int nvlink2_platform_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
 			      struct kvm *kvm);

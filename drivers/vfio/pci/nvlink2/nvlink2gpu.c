@@ -180,6 +180,22 @@ static void nvlink2gpu_release_dev(struct vfio_device *core_vdev)
 	vfio_pci_core_release_dev(core_vdev);
 }
 
+static ssize_t nvlink2gpu_write(struct vfio_device *core_vdev,
+				const char __user *buf, size_t count,
+				loff_t *ppos)
+{
+	struct vfio_pci_core_device *vdev =
+		container_of(core_vdev, struct vfio_pci_core_device, vdev);
+
+	/* a function level reset through config space is a reset too */
+	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_CONFIG_REGION_INDEX &&
+	    nvlink2_config_write_resets(vdev->pdev, buf, count,
+					*ppos & VFIO_PCI_OFFSET_MASK))
+		nvlink2_mem_revoke(&to_gpu(vdev)->ram, false);
+
+	return vfio_pci_core_write(core_vdev, buf, count, ppos);
+}
+
 static const struct vfio_device_ops nvlink2gpu_vfio_ops = {
 	.name		= "nvlink2gpu-vfio-pci",
 	.init		= vfio_pci_core_init_dev,
@@ -189,7 +205,7 @@ static const struct vfio_device_ops nvlink2gpu_vfio_ops = {
 	.ioctl		= nvlink2gpu_ioctl,
 	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_pci_core_read,
-	.write		= vfio_pci_core_write,
+	.write		= nvlink2gpu_write,
 	.mmap		= vfio_pci_core_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0
+# A seeded random VFIO client (tests/client/vfio-fuzz.c) over both NVLink2
+# variants and base vfio-pci on the simulated node. VV_FUZZ_CALLS calls per
+# seed (10000 here, 100000 in 'make stress'), seeds VV_FUZZ_SEEDS; a
+# failure names its seed: 'vfio-fuzz SEED CALLS BDF...' replays it.
+. "$VV_TOP/tests/vm/lib.sh"
+
+sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
+have_modules && modprobe vfio-pci
+gpu=$(sim_gpus | head -1 | cut -d' ' -f1)
+link=$(sim_links | head -1 | cut -d' ' -f1)
+bare=$(sim_bare_gpus | head -1 | cut -d' ' -f1)
+for b in $gpu $link $bare; do rebind "$b" vfio-pci; done
+is "$(driver_of "$gpu") $(driver_of "$link") $(driver_of "$bare")" \
+	"nvlink2gpu-vfio-pci npu2-vfio-pci vfio-pci" "the fuzzed devices: both variants and base vfio-pci"
+
+calls=${VV_FUZZ_CALLS:-10000}
+for seed in ${VV_FUZZ_SEEDS:-1 2}; do
+	t0=$(date +%s)
+	tap_include "fuzz" timeout 600 "$VV_BIN/vfio-fuzz" "$seed" "$calls" $gpu $link $bare
+	diag "seed $seed: $calls calls in $(($(date +%s) - t0)) s"
+done
+
+# afterwards the devices still work: the GPU client's checks pass
+# the fuzzer wrote at random into the link's ATSD register: put back the
+# mark the simulation left there, which other tests look for
+magic=$(sim_field "$(sim_links | head -1)" atsd_magic)
+"$VV_BIN/vfio-nvlink2" atsd-set "$link" "$magic"
+ok $? "$link: ATSD register restored to $magic"
+for b in $gpu $link $bare; do rebind "$b" ""; done
+is "$(driver_of "$gpu")" gpu-native "the GPU goes back to its native driver"
+done_testing
