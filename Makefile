@@ -24,7 +24,7 @@ CLIENTS   := vfio-edu vfio-nvlink2 vfio-fuzz vv-bench sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
 .PHONY: all tools deps prepare kernel kernel-% headers clients check check-vm \
-	selftest demo bench series kernel-reset clean distclean
+	selftest demo bench stress series kernel-reset clean distclean
 
 all: kernel clients tools
 
@@ -99,5 +99,11 @@ distclean:
 	rm -rf $(BUILD)
 
 # benchmarks: report only, never fail on a figure (VV_BENCH_N runs each)
+# the reliability suite, longer: 60 s storms and 100000 fuzz calls a seed
+# on the debug kernel (KASAN, lockdep, UBSAN)
+STRESS_TESTS ?= fuzz,storm-nvlink2,override-concurrency,override-bad-input,nvlink2
+stress: kernel-m-debug clients tools
+	@python3 tests/run.py --flavour m-debug --stress --tests '$(STRESS_TESTS)'
+
 bench: kernel-m clients
 	@python3 tests/run.py --flavour m --suite bench --show --bench-report $(BUILD)/bench

@@ -300,6 +300,8 @@ def main():
     ap.add_argument("--selftest", action="store_true", help="prove the harness catches failures")
     ap.add_argument("--show", action="store_true",
                     help="print what the guest's tests printed (for the demo)")
+    ap.add_argument("--stress", action="store_true",
+                    help="longer storms and more fuzzing in the VM tests (make stress)")
     ap.add_argument("--bench-smoke", action="store_true",
                     help="run the benchmarks once, briefly, on the =m kernel (figures not judged)")
     ap.add_argument("--bench-report", metavar="DIR",
@@ -311,7 +313,8 @@ def main():
     if args.host:
         run_host(res, args.tests)
     for fl in args.flavour:
-        run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show)
+        run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show,
+               extra_append="vv.stress=1" if args.stress else "")
     if args.bench_smoke:
         run_vm(res, "m", "bench", "*", args.timeout, label="bench-smoke",
                extra_append="vv.bench=smoke")

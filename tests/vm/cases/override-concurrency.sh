@@ -8,7 +8,7 @@
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
 for m in vfio-pci vv_edu_vfio_best vv_edu_vfio_alt vv_edu_native; do load $m; done
-secs=${VV_STORM_SECONDS:-10}
+secs=${VV_STORM_SECONDS:-$([ "$VV_STRESS" = 1 ] && echo 60 || echo 10)}
 end=$(( $(date +%s) + secs ))
 alive() { [ "$(date +%s)" -lt "$end" ]; }
 
