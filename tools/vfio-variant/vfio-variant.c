@@ -593,6 +593,22 @@ static int load_modules(struct ctx *c, const struct vv_candidate *cand, int n)
 	return ret < 0 ? ret : 0;
 }
 
+/* hot-removed while we were working on it */
+static bool device_gone(const struct ctx *c, const char *bdf)
+{
+	char p[PATH_MAX];
+
+	path(p, sizeof(p), c, "bus/pci/devices/%s", bdf);
+	return access(p, F_OK) != 0;
+}
+
+static int gone(const char *bdf)
+{
+	err("%s: the device went away while being bound or released (hot-removed?); "
+	    "nothing is left to undo", bdf);
+	return EXIT_NODEV;
+}
+
 static bool wait_for_driver(const struct ctx *c, const char *bdf, char *drv, size_t len)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
@@ -604,6 +620,8 @@ static bool wait_for_driver(const struct ctx *c, const char *bdf, char *drv, siz
 		link_name(p, drv, len);
 		if (drv[0])
 			return true;
+		if (device_gone(c, bdf))
+			return false;
 		nanosleep(&ts, NULL);
 	}
 	return false;
@@ -646,6 +664,8 @@ static int set_override_and_probe(struct ctx *c, const struct device *d, const c
 
 	path(p, sizeof(p), c, "bus/pci/devices/%s/driver_override", d->bdf);
 	ret = write_str(p, value);
+	if (ret && device_gone(c, d->bdf))
+		return gone(d->bdf);
 	if (ret) {
 		err("%s: cannot write driver_override: %s%s", d->bdf, strerror(-ret),
 		    ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
@@ -817,6 +837,8 @@ static int cmd_bind(struct ctx *c, const char *bdf)
 		return ret;
 	warn_group(c, &d);
 	if (!wait_for_driver(c, bdf, drv, sizeof(drv))) {
+		if (device_gone(c, bdf))
+			return gone(bdf);
 		err("%s: no driver bound within %d ms; 'vfio-variant explain %s' shows the "
 		    "candidates, dmesg their probe errors", bdf, c->timeout_ms, bdf);
 		return EXIT_UNBOUND;
