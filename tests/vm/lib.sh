@@ -181,3 +181,47 @@ sim_gpus() { grep ' gpu .* ram=' $SIM_LAYOUT; }
 sim_bare_gpus() { grep ' gpu .* none$' $SIM_LAYOUT; }
 sim_links() { grep ' link .* gpu=[0-9]' $SIM_LAYOUT; }
 sim_lone_links() { grep ' link .* gpu=-1' $SIM_LAYOUT; }
+
+# --- benchmarks (tests/vm/bench) --------------------------------------------
+# Every figure is a ratio against a baseline measured in the same boot, N
+# runs; VV_BENCH=smoke (make check) makes it one run. A script writes its
+# runs as "MEASURED BASELINE" lines to $pairs, then calls report, which
+# appends a row to bench.csv in the results share. bench_init sets smoke,
+# N, pairs and bench_csv.
+bench_init() {
+	smoke=0
+	[ "$VV_BENCH" = smoke ] && smoke=1
+	N=${VV_BENCH_N:-$([ $smoke = 1 ] && echo 1 || echo 5)}
+	pairs=/run/vv-bench-pairs
+	bench_csv=$VV_OUT/bench.csv
+	[ -e "$bench_csv" ] ||
+		echo "figure,measured,baseline,ratio,ratio_min,ratio_max,unit,runs,goal" >"$bench_csv"
+}
+
+# stats: lines "MEASURED BASELINE" -> "med_m med_b ratio min_ratio max_ratio"
+stats() {
+	awk '{ m[NR] = $1; b[NR] = $2; r[NR] = $1 / $2 }
+	function med(a, n,   i, j, t, c) {
+		for (i = 1; i <= n; i++) c[i] = a[i]
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+			if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
+		return n % 2 ? c[(n + 1) / 2] : (c[n / 2] + c[n / 2 + 1]) / 2
+	}
+	END {
+		lo = hi = r[1]
+		for (i = 2; i <= NR; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
+		printf "%.6g %.6g %.4f %.4f %.4f\n", med(m, NR), med(b, NR), med(m, NR) / med(b, NR), lo, hi
+	}'
+}
+
+# report FIGURE UNIT GOAL: the pairs collected in $pairs (not a pipe: ok
+# must run in this shell to count)
+report() {
+	local s
+	s=$(stats <$pairs)
+	set -- "$1" "$2" "$3" $s
+	echo "$1,$4,$5,$6,$7,$8,$2,$N,$3" >>"$bench_csv"
+	diag "$(printf '%-34s %12s %12s  ratio %s [%s..%s]  goal %s' "$1" "$4 $2" "$5 $2" "$6" "$7" "$8" "$3")"
+	ok "$([ -n "$6" ]; echo $?)" "measured: $1"
+}
+

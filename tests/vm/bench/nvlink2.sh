@@ -7,43 +7,11 @@
 # reported, never judged.
 . "$VV_TOP/tests/vm/lib.sh"
 
-smoke=0
-[ "$VV_BENCH" = smoke ] && smoke=1
-N=${VV_BENCH_N:-$([ $smoke = 1 ] && echo 1 || echo 5)}
+bench_init
 B=$VV_BIN/vv-bench
 V=$VV_TOP/build/tools/vfio-variant
-csv=$VV_OUT/bench.csv
 scale=$VV_OUT/bind-scale.csv
-echo "figure,measured,baseline,ratio,ratio_min,ratio_max,unit,runs,goal" >"$csv"
 echo "axis,x,us_per_device" >"$scale"
-
-# stats: lines "MEASURED BASELINE" -> "med_m med_b ratio min_ratio max_ratio"
-stats() {
-	awk '{ m[NR] = $1; b[NR] = $2; r[NR] = $1 / $2 }
-	function med(a, n,   i, j, t, c) {
-		for (i = 1; i <= n; i++) c[i] = a[i]
-		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-			if (c[j] < c[i]) { t = c[i]; c[i] = c[j]; c[j] = t }
-		return n % 2 ? c[(n + 1) / 2] : (c[n / 2] + c[n / 2 + 1]) / 2
-	}
-	END {
-		lo = hi = r[1]
-		for (i = 2; i <= NR; i++) { if (r[i] < lo) lo = r[i]; if (r[i] > hi) hi = r[i] }
-		printf "%.6g %.6g %.4f %.4f %.4f\n", med(m, NR), med(b, NR), med(m, NR) / med(b, NR), lo, hi
-	}'
-}
-
-# report FIGURE UNIT GOAL: the pairs collected in $pairs (not a pipe: ok
-# must run in this shell to count)
-pairs=/run/vv-bench-pairs
-report() {
-	local s
-	s=$(stats <$pairs)
-	set -- "$1" "$2" "$3" $s
-	echo "$1,$4,$5,$6,$7,$8,$2,$N,$3" >>"$csv"
-	diag "$(printf '%-34s %12s %12s  ratio %s [%s..%s]  goal %s' "$1" "$4 $2" "$5 $2" "$6" "$7" "$8" "$3")"
-	ok "$([ -n "$6" ]; echo $?)" "measured: $1"
-}
 
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
 have_modules && modprobe vfio-pci
@@ -190,5 +158,5 @@ report "vfio-variant list vs alias scan (1000 dev)" s "<= 0.1, < 50 ms"
 	with=$(python3 -c 'import json,sys; print(sum(1 for d in json.load(open(sys.argv[1])) if any(c.get("module") for c in d["candidates"])))' /run/vv-list.json)
 	is "$with" "$(cat /run/vv-scan.out)" "the tool and the scan find variants for the same number of devices"
 fi
-diag "$(cat "$csv")"
+diag "$(cat "$bench_csv")"
 done_testing
