@@ -107,8 +107,10 @@ static int read_line(const char *file, char *buf, size_t len)
 
 	if (!f)
 		return -errno;
+	errno = 0;
 	if (!fgets(buf, (int)len, f)) {
-		int e = ferror(f) ? -EIO : 0;
+		/* keep the reason: kernfs says ENODEV for a device being removed */
+		int e = ferror(f) ? (errno ? -errno : -EIO) : 0;
 
 		fclose(f);
 		buf[0] = '\0';
@@ -497,6 +499,22 @@ static int cmd_list(struct ctx *c)
 	return ret;
 }
 
+/* hot-removed while we were working on it */
+static bool device_gone(const struct ctx *c, const char *bdf)
+{
+	char p[PATH_MAX];
+
+	path(p, sizeof(p), c, "bus/pci/devices/%s", bdf);
+	return access(p, F_OK) != 0;
+}
+
+static int gone(const char *bdf)
+{
+	err("%s: the device went away while being bound or released (hot-removed?); "
+	    "nothing is left to undo", bdf);
+	return EXIT_NODEV;
+}
+
 static int open_device(struct ctx *c, const char *bdf, struct device *d)
 {
 	int ret;
@@ -510,6 +528,8 @@ static int open_device(struct ctx *c, const char *bdf, struct device *d)
 		err("%s: no such PCI device (see 'lspci -D')", bdf);
 		return EXIT_NODEV;
 	}
+	if (ret && (ret == -ENODEV || device_gone(c, bdf)))
+		return gone(bdf);
 	if (ret) {
 		err("%s: cannot read its ids in sysfs: %s", bdf, strerror(-ret));
 		return EXIT_SYSFS;
@@ -591,22 +611,6 @@ static int load_modules(struct ctx *c, const struct vv_candidate *cand, int n)
 		kmod_module_unref(mod);
 	}
 	return ret < 0 ? ret : 0;
-}
-
-/* hot-removed while we were working on it */
-static bool device_gone(const struct ctx *c, const char *bdf)
-{
-	char p[PATH_MAX];
-
-	path(p, sizeof(p), c, "bus/pci/devices/%s", bdf);
-	return access(p, F_OK) != 0;
-}
-
-static int gone(const char *bdf)
-{
-	err("%s: the device went away while being bound or released (hot-removed?); "
-	    "nothing is left to undo", bdf);
-	return EXIT_NODEV;
 }
 
 static bool wait_for_driver(const struct ctx *c, const char *bdf, char *drv, size_t len)

@@ -49,10 +49,11 @@ for b in $(sim_gpus | cut -d' ' -f1) $(sim_bare_gpus | cut -d' ' -f1); do rebind
 # bind racing a hot-remove, a few times: success, or "went away" (2),
 # never a sysfs error or a wait for the full timeout; the device comes back clean
 b=$(sim_gpus | tail -1 | cut -d' ' -f1)
-for i in 1 2 3 4 5; do
+# (the remove lands from the tool's start to its last sysfs write: 0..88 ms)
+for i in $(seq 1 12); do
 	"$V" -t 3000 bind "$b" >/run/vv-race.out 2>&1 &
 	pid=$!
-	sleep 0.0$i
+	sleep "$(printf '0.%03d' $(((i - 1) * 8)))"
 	echo 1 >"$SYS_PCI/devices/$b/remove" 2>/dev/null
 	wait $pid
 	rc=$?
