@@ -183,6 +183,8 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, 
            extra_append=""):
     """Boot and record results; with expect_red, record whether it went red."""
     label = label or f"{flavour}"
+    if flavour.endswith("-debug"):
+        timeout *= 2    # KASAN, lockdep and kmemleak: everything is slower
     names = [n for n in suite_tests(suite) if selected(n, pattern)]
     out, console, finished, secs = boot(flavour, suite, pattern, timeout, extra_append)
     found = []
@@ -201,7 +203,11 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, 
             print("\n".join(l[2:] if l.startswith("# ") else l
                             for l in text.splitlines() if l.startswith("#")))
         plan, points = parse_tap(text)
-        rc = open(os.path.join(out, name + ".rc")).read().strip()
+        rc_path = os.path.join(out, name + ".rc")
+        if not os.path.exists(rc_path):
+            found.append((name, "fail", "did not finish (the guest stopped during it)"))
+            continue
+        rc = open(rc_path).read().strip()
         for status, desc, note in points:
             found.append((f"{name}: {desc}", status, note))
         if plan is None or plan != len(points):

@@ -16,6 +16,9 @@
  *                                           until SIGBUS; exit 0 on SIGBUS
  *   vfio-nvlink2 atsd-set BDF VALUE         put VALUE in the ATSD register's
  *                                           first word, zeros after it
+ *   vfio-nvlink2 isolate BDF gpu SEED       every access around the edges of
+ *   vfio-nvlink2 isolate BDF atsd MAGIC|none  the region stays in it and sees
+ *                                           this device's own data
  *   vfio-nvlink2 info BDF                   print the device-specific regions
  *                                           and their capabilities
  *
@@ -25,6 +28,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -439,6 +443,195 @@ static int atsd_set(const char *bdf, uint64_t value)
 	return ret;
 }
 
+/*
+ * isolate: a process holding one device reaches nothing outside that
+ * device's own region through its fd: not the next link's ATSD register,
+ * not the neighbouring GPU's RAM. Tried at every page boundary within
+ * ISO_PAGES pages of each edge of the region, at byte offsets around each
+ * boundary and with widths around a page, by pread, pwrite and mmap. What
+ * lands inside must stay inside (cut short at the end) and read this
+ * device's data; what starts outside must fail.
+ */
+#define ISO_PAGES	2
+
+struct iso {
+	int fd;
+	uint64_t base;		/* the region's offset in the device fd */
+	int64_t size;
+	uint64_t seed;		/* GPU RAM: the pattern marked near the edges */
+	uint8_t *atsd;		/* ATSD: the register page as first read */
+	uint8_t *buf;
+	unsigned long tries, inside, bad;
+};
+
+static uint8_t iso_byte(const struct iso *s, int64_t off)
+{
+	uint64_t w;
+	uint8_t b[8];
+
+	if (s->atsd)
+		return s->atsd[off];
+	w = pattern(s->seed, (uint64_t)off & ~7ULL);
+	memcpy(b, &w, 8);
+	return b[off & 7];
+}
+
+static void iso_fail(struct iso *s, const char *what, int64_t off, size_t len, long n)
+{
+	if (s->bad++ < 5)
+		tap_diag("%s at %+lld len %zu returned %ld (%s) with the region %lld bytes long",
+			 what, (long long)off, len, n, n < 0 ? strerror(errno) : "ok",
+			 (long long)s->size);
+}
+
+static void iso_rw(struct iso *s, int64_t off, size_t len, bool write)
+{
+	bool in = off >= 0 && off < s->size;
+	int64_t room = in ? s->size - off : 0;
+	ssize_t n;
+	size_t i;
+
+	if (off + (int64_t)s->base < 0)
+		return;
+	for (i = 0; i < len; i++)
+		s->buf[i] = (int64_t)i < room ? iso_byte(s, off + i) : 0xa5;
+	if (write)
+		n = pwrite(s->fd, s->buf, len, s->base + off);
+	else
+		n = pread(s->fd, s->buf, len, s->base + off);
+	s->tries++;
+	if (!in) {
+		if (n >= 0)
+			iso_fail(s, write ? "pwrite outside" : "pread outside", off, len, n);
+		return;
+	}
+	s->inside++;
+	if (n <= 0 || n > room) {
+		iso_fail(s, write ? "pwrite inside" : "pread inside", off, len, n);
+		return;
+	}
+	for (i = 0; !write && i < (size_t)n; i++) {
+		if (s->buf[i] != iso_byte(s, off + i)) {
+			iso_fail(s, "pread of data not this device's", off + i, 1, n);
+			return;
+		}
+	}
+}
+
+static void iso_map(struct iso *s, int64_t off, size_t len)
+{
+	bool in = off >= 0 && off % page == 0 && off + (int64_t)len <= s->size;
+	uint8_t *m, v;
+	size_t i;
+
+	if (off + (int64_t)s->base < 0)
+		return;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, s->base + off);
+	s->tries++;
+	if (!in) {
+		if (m != MAP_FAILED) {
+			iso_fail(s, "mmap outside", off, len, 0);
+			munmap(m, len);
+		}
+		return;
+	}
+	s->inside++;
+	if (m == MAP_FAILED) {
+		iso_fail(s, "mmap inside", off, len, -1);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if ((i % page == 0 && probe_read(m + i, &v)) || m[i] != iso_byte(s, off + i)) {
+			iso_fail(s, "mapping of data not this device's", off + i, 1, 0);
+			break;
+		}
+	}
+	munmap(m, len);
+}
+
+static int isolate(const char *bdf, const char *kind, const char *mark)
+{
+	static const int64_t deltas[] = { -9, -8, -7, -1, 0, 1, 7, 8, 9 };
+	const int64_t widths[] = { 1, 8, page - 1, page, page + 1, 2 * page };
+	bool gpu = !strcmp(kind, "gpu");
+	struct vfio_region_info *info = NULL;
+	struct iso s = { .seed = num(mark) };
+	int64_t bounds[4 * ISO_PAGES + 2], b;
+	size_t nb = 0, i, j, k;
+	struct vfio_dev d;
+	int index;
+
+	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s", bdf);
+	if (d.fd < 0)
+		return tap_done();
+	if (gpu)
+		info = find_ram(&d, &index);
+	else
+		index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
+					 VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
+	tap_ok(info && index >= 0, "the %s region found", gpu ? "NVLINK2_RAM" : "NVLINK2_ATSD");
+	if (!info || index < 0)
+		return tap_done();
+	s.fd = d.fd;
+	s.base = info->offset;
+	s.size = (int64_t)info->size;
+	s.buf = malloc(3 * page);
+	if (gpu) {
+		/* this GPU's pattern in the pages near both edges */
+		int64_t edge = (ISO_PAGES + 3) * page, off;
+
+		for (off = 0; off < s.size; off += 8) {
+			uint64_t w = pattern(s.seed, off);
+
+			if (off == edge && s.size - edge > off)
+				off = s.size - edge;
+			if (pwrite(d.fd, &w, 8, s.base + off) != 8)
+				s.bad++;
+		}
+		tap_ok(!s.bad, "marked the pages near the edges with seed %s", mark);
+	} else if (s.size) {
+		uint64_t first;
+
+		s.atsd = malloc(page);
+		tap_ok(pread(d.fd, s.atsd, page, s.base) == page &&
+		       (memcpy(&first, s.atsd, 8), first == num(mark)),
+		       "the register page holds this link's magic %s", mark);
+	}
+
+	/* page boundaries near the edges 0 and size, each once */
+	for (i = 0; i < 2; i++) {
+		for (b = -ISO_PAGES; b <= ISO_PAGES; b++) {
+			int64_t v = (i ? s.size : 0) + b * page;
+
+			for (j = 0; j < nb && bounds[j] != v; j++)
+				;
+			if (j == nb)
+				bounds[nb++] = v;
+		}
+	}
+	for (i = 0; i < nb; i++) {
+		for (j = 0; j < sizeof(deltas) / sizeof(deltas[0]); j++) {
+			for (k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+				iso_rw(&s, bounds[i] + deltas[j], widths[k], false);
+				iso_rw(&s, bounds[i] + deltas[j], widths[k], true);
+			}
+		}
+		for (k = 1; k <= 3; k++) {
+			iso_map(&s, bounds[i], k * page);
+			iso_map(&s, bounds[i] + 8, k * page);
+		}
+	}
+	tap_ok(s.bad == 0 && s.tries > 0,
+	       "%lu accesses at %zu page boundaries: %lu inside stayed inside and read "
+	       "this device's data, %lu outside all failed (%lu wrong)",
+	       s.tries, nb, s.inside, s.tries - s.inside, s.bad);
+	free(s.buf);
+	free(s.atsd);
+	free(info);
+	vfio_dev_close(&d);
+	return tap_done();
+}
+
 static int info(const char *bdf)
 {
 	struct vfio_device_info dev = { .argsz = sizeof(dev) };
@@ -503,9 +696,12 @@ int main(int argc, char **argv)
 		return hold(argv[2], argv[3], 1);
 	if (argc == 4 && !strcmp(argv[1], "atsd-set"))
 		return atsd_set(argv[2], num(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "isolate"))
+		return isolate(argv[2], argv[3], argv[4]);
 	if (argc == 3 && !strcmp(argv[1], "info"))
 		return info(argv[2]);
 	fprintf(stderr, "usage: vfio-nvlink2 gpu BDF SIZE TGT ALIGNED | npu BDF TGT SPEED MAGIC|none\n"
-			"       | fill|check BDF SEED | hold|hold-atsd BDF READYFILE | info BDF\n");
+			"       | fill|check BDF SEED | hold|hold-atsd BDF READYFILE | info BDF\n"
+			"       | isolate BDF gpu SEED | isolate BDF atsd MAGIC|none\n");
 	return 2;
 }

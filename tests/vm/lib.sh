@@ -106,6 +106,29 @@ rebind() {
 
 have_modules() { [ -e /proc/modules ]; }
 
+# --- leaks (kmemleak, on the debug kernel) ----------------------------------
+# leak_mark forgets what is suspected so far (boot and earlier tests);
+# leak_check reports what leaked since. kmemleak reports an object only
+# once it is 5 s old and was unreferenced at a scan, hence the wait.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+leak_mark() {
+	[ -w $KMEMLEAK ] || return 0
+	echo scan >$KMEMLEAK && echo clear >$KMEMLEAK
+}
+leak_check() { # WHAT
+	local n
+	if [ ! -w $KMEMLEAK ]; then
+		skip "CONFIG_DEBUG_KMEMLEAK is in the debug kernel only" "kmemleak: $1 leaks nothing"
+		return
+	fi
+	sleep 6
+	echo scan >$KMEMLEAK
+	echo scan >$KMEMLEAK
+	n=$(grep -c '^unreferenced object' $KMEMLEAK)
+	[ "$n" = 0 ] || diag "$(head -60 $KMEMLEAK)"
+	is "$n" 0 "kmemleak: $1 leaks nothing"
+}
+
 load() { # MODULE...: modprobe when modules exist (=m); built in otherwise
 	if have_modules; then
 		modprobe "$@"

@@ -21,6 +21,7 @@ else
 	calls=${VV_FUZZ_CALLS:-5000}
 	seeds=${VV_FUZZ_SEEDS:-1 2}
 fi
+leak_mark
 for seed in $seeds; do
 	t0=$(date +%s)
 	tap_include "fuzz" timeout $((600 + calls / 10)) "$VV_BIN/vfio-fuzz" "$seed" "$calls" $gpu $link $bare
@@ -35,4 +36,5 @@ magic=$(sim_field "$(sim_links | head -1)" atsd_magic)
 ok $? "$link: ATSD register restored to $magic"
 for b in $gpu $link $bare; do rebind "$b" ""; done
 is "$(driver_of "$gpu")" gpu-native "the GPU goes back to its native driver"
+leak_check "$calls fuzzed calls a seed, open to close"
 done_testing

@@ -3,7 +3,8 @@
 # without an override; with driver_override=vfio-pci the variants, or base
 # vfio-pci where the variant declines; the regions used through VFIO as a
 # VMM uses them; GPU RAM kept across close and rebind; hot-remove of a GPU
-# and a link while mapped (SIGBUS, then rescan and bind again).
+# and a link while mapped (SIGBUS, then rescan and bind again); isolation
+# of each device's region at its edges.
 . "$VV_TOP/tests/vm/lib.sh"
 
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
@@ -15,6 +16,8 @@ if have_modules; then
 fi
 client=$VV_BIN/vfio-nvlink2
 bdf_of() { printf '%s\n' "$1" | cut -d' ' -f1; }
+
+leak_mark
 
 # --- binding -------------------------------------------------------------
 while read -r line; do
@@ -71,6 +74,20 @@ rebind "$g" vfio-pci
 is "$(driver_of "$g")" nvlink2gpu-vfio-pci "GPU $g: bound to the variant again"
 tap_include "rebind $g" "$client" check "$g" 0x5eed
 
+# --- isolation: through its own fd, nothing past its own region ---------
+# (after the data check above: this marks the pages near each GPU's edges)
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	tap_include "isolate $b" "$client" isolate "$b" gpu "$(sim_field "$line" tgt)"
+done <<<"$(sim_gpus)"
+while read -r line; do
+	[ -n "$line" ] || continue
+	b=$(bdf_of "$line")
+	magic=$(sim_field "$line" atsd_magic)
+	tap_include "isolate $b" "$client" isolate "$b" atsd "${magic:-none}"
+done <<<"$(sim_links)"
+
 # --- hot-remove while mapped ---------------------------------------------
 # hot_remove BDF MODE: a holder maps the region and touches it; removing the
 # device must end its mapping with SIGBUS (holder exits 0), then complete.
@@ -115,4 +132,5 @@ if have_modules; then
 	sim_down
 	ok $? "the simulated node unloads"
 fi
+leak_check "binding, the regions, hot-remove and rescan, unloading"
 done_testing
