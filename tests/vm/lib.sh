@@ -106,6 +106,23 @@ rebind() {
 
 have_modules() { [ -e /proc/modules ]; }
 
+# --- udev (the host's systemd-udevd, run in the guest) ----------------------
+# udev_up installs udev/60-vfio-variant.rules with no choice persisted and
+# starts systemd-udevd; udev_down stops it and removes the rule.
+udev_up() {
+	mkdir -p /etc/vfio-variant /etc/udev/rules.d
+	rm -f /etc/vfio-variant/persist
+	sed "s|@SBINDIR@|$VV_TOP/build/tools|g" "$VV_TOP/udev/60-vfio-variant.rules" \
+		>/etc/udev/rules.d/60-vfio-variant.rules
+	/usr/lib/systemd/systemd-udevd --daemon
+	udevadm control --ping
+	ok $? "systemd-udevd runs in the guest with the rule installed"
+}
+udev_down() {
+	udevadm control --exit
+	rm -f /etc/udev/rules.d/60-vfio-variant.rules
+}
+
 # --- leaks (kmemleak, on the debug kernel) ----------------------------------
 # leak_mark forgets what is suspected so far (boot and earlier tests);
 # leak_check reports what leaked since. kmemleak reports an object only

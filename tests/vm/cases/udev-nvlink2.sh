@@ -11,13 +11,7 @@ modprobe vfio-pci
 V=$VV_TOP/build/tools/vfio-variant
 gpu=$(sim_gpus | head -1 | cut -d' ' -f1)
 
-mkdir -p /etc/vfio-variant /etc/udev/rules.d
-rm -f /etc/vfio-variant/persist
-sed "s|@SBINDIR@|$VV_TOP/build/tools|g" "$VV_TOP/udev/60-vfio-variant.rules" \
-	>/etc/udev/rules.d/60-vfio-variant.rules
-/usr/lib/systemd/systemd-udevd --daemon
-udevadm control --ping
-ok $? "systemd-udevd runs in the guest with the rule installed"
+udev_up
 
 "$V" bind --persist --by-id "$gpu" >/dev/null
 grep -qx "10de:1db1" /etc/vfio-variant/persist
@@ -42,8 +36,7 @@ done
 
 "$V" unbind --persist --by-id "$gpu" >/dev/null
 ok "$(! grep -q "10de:1db1" /etc/vfio-variant/persist; echo $?)" "unbind --persist --by-id forgets the fleet"
-udevadm control --exit
-rm -f /etc/udev/rules.d/60-vfio-variant.rules
+udev_down
 for b in $(sim_gpus | cut -d' ' -f1) $(sim_bare_gpus | cut -d' ' -f1); do rebind "$b" ""; done
 
 # bind racing a hot-remove, a few times: success, or "went away" (2),

@@ -13,13 +13,7 @@ unload_edu
 modprobe vv_edu_native
 echo "$bdf" >$SYS_PCI/drivers_probe
 
-mkdir -p /etc/vfio-variant /etc/udev/rules.d
-rm -f /etc/vfio-variant/persist
-sed "s|@SBINDIR@|$VV_TOP/build/tools|g" "$VV_TOP/udev/60-vfio-variant.rules" \
-	>/etc/udev/rules.d/60-vfio-variant.rules
-/usr/lib/systemd/systemd-udevd --daemon
-udevadm control --ping
-ok $? "systemd-udevd runs in the guest with the rule installed"
+udev_up
 add_event() { udevadm trigger --action=add "$SYS_PCI/devices/$bdf"; udevadm settle -t 30; }
 
 "$V" bind --persist "$bdf" >/dev/null
@@ -53,6 +47,5 @@ is "$(driver_of "$bdf")" edu-vfio-best "by vendor:device: udev applies it to the
 "$V" unbind --persist --by-id "$bdf" >/dev/null
 ok "$(! grep -q "1234:11e8" /etc/vfio-variant/persist; echo $?)" "unbind --persist --by-id removes it"
 
-udevadm control --exit
-rm -f /etc/udev/rules.d/60-vfio-variant.rules
+udev_down
 done_testing
