@@ -124,6 +124,15 @@ static struct vfio_region_info *find_ram(struct vfio_dev *d, int *index)
 	return *index < 0 ? NULL : info;
 }
 
+static struct vfio_region_info *find_atsd(struct vfio_dev *d, int *index)
+{
+	struct vfio_region_info *info = NULL;
+
+	*index = vfio_region_find(d->fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
+				  VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
+	return *index < 0 ? NULL : info;
+}
+
 static int expect_errno(ssize_t r, int err)
 {
 	return r < 0 && errno == err;
@@ -287,10 +296,9 @@ static int npu(const char *bdf, uint64_t tgt, uint32_t speed, const char *magic)
 	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s through VFIO (noiommu)", bdf);
 	if (d.fd < 0)
 		return tap_done();
-	index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
-				 VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
-	tap_ok(index >= 0, "NVLINK2_ATSD region found by type/subtype (index %d)", index);
-	if (index < 0)
+	info = find_atsd(&d, &index);
+	tap_ok(info != NULL, "NVLINK2_ATSD region found by type/subtype (index %d)", index);
+	if (!info)
 		return tap_done();
 	tap_ok(info->size == (has_atsd ? (uint64_t)page : 0),
 	       "region size %llu (%s)", (unsigned long long)info->size,
@@ -397,12 +405,8 @@ static int hold(const char *bdf, const char *ready, int atsd)
 
 	if (vfio_dev_open(&d, bdf) || d.fd < 0)
 		return 2;
-	if (atsd)
-		index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
-					 VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
-	else
-		info = find_ram(&d, &index);
-	if (!info || index < 0 || !info->size)
+	info = atsd ? find_atsd(&d, &index) : find_ram(&d, &index);
+	if (!info || !info->size)
 		return 3;
 	len = info->size;
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
@@ -426,11 +430,12 @@ static int atsd_set(const char *bdf, uint64_t value)
 	struct vfio_region_info *info = NULL;
 	struct vfio_dev d;
 	uint64_t *words;
-	int ret = 1;
+	int ret = 1, index;
 
-	if (vfio_dev_open(&d, bdf) || d.fd < 0 ||
-	    vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
-			     VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info) < 0 || !info->size)
+	if (vfio_dev_open(&d, bdf) || d.fd < 0)
+		return 1;
+	info = find_atsd(&d, &index);
+	if (!info || !info->size)
 		return 1;
 	words = calloc(1, info->size);
 	if (words) {
@@ -491,8 +496,6 @@ static void iso_rw(struct iso *s, int64_t off, size_t len, bool write)
 	ssize_t n;
 	size_t i;
 
-	if (off + (int64_t)s->base < 0)
-		return;
 	for (i = 0; i < len; i++)
 		s->buf[i] = (int64_t)i < room ? iso_byte(s, off + i) : 0xa5;
 	if (write)
@@ -524,8 +527,6 @@ static void iso_map(struct iso *s, int64_t off, size_t len)
 	uint8_t *m, v;
 	size_t i;
 
-	if (off + (int64_t)s->base < 0)
-		return;
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, s->fd, s->base + off);
 	s->tries++;
 	if (!in) {
@@ -556,21 +557,17 @@ static int isolate(const char *bdf, const char *kind, const char *mark)
 	bool gpu = !strcmp(kind, "gpu");
 	struct vfio_region_info *info = NULL;
 	struct iso s = { .seed = num(mark) };
-	int64_t bounds[4 * ISO_PAGES + 2], b;
-	size_t nb = 0, i, j, k;
+	int64_t near = ISO_PAGES * page, b;
+	size_t nb = 0, j, k;
 	struct vfio_dev d;
 	int index;
 
 	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s", bdf);
 	if (d.fd < 0)
 		return tap_done();
-	if (gpu)
-		info = find_ram(&d, &index);
-	else
-		index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1014,
-					 VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD, &info);
-	tap_ok(info && index >= 0, "the %s region found", gpu ? "NVLINK2_RAM" : "NVLINK2_ATSD");
-	if (!info || index < 0)
+	info = gpu ? find_ram(&d, &index) : find_atsd(&d, &index);
+	tap_ok(info != NULL, "the %s region found", gpu ? "NVLINK2_RAM" : "NVLINK2_ATSD");
+	if (!info)
 		return tap_done();
 	s.fd = d.fd;
 	s.base = info->offset;
@@ -598,27 +595,19 @@ static int isolate(const char *bdf, const char *kind, const char *mark)
 		       "the register page holds this link's magic %s", mark);
 	}
 
-	/* page boundaries near the edges 0 and size, each once */
-	for (i = 0; i < 2; i++) {
-		for (b = -ISO_PAGES; b <= ISO_PAGES; b++) {
-			int64_t v = (i ? s.size : 0) + b * page;
-
-			for (j = 0; j < nb && bounds[j] != v; j++)
-				;
-			if (j == nb)
-				bounds[nb++] = v;
-		}
-	}
-	for (i = 0; i < nb; i++) {
+	/* every page boundary within ISO_PAGES pages of the edges 0 and size */
+	for (b = -near; b <= s.size + near; b += page, nb++) {
+		if (b > near && b < s.size - near)
+			b = s.size - near;
 		for (j = 0; j < sizeof(deltas) / sizeof(deltas[0]); j++) {
 			for (k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
-				iso_rw(&s, bounds[i] + deltas[j], widths[k], false);
-				iso_rw(&s, bounds[i] + deltas[j], widths[k], true);
+				iso_rw(&s, b + deltas[j], widths[k], false);
+				iso_rw(&s, b + deltas[j], widths[k], true);
 			}
 		}
 		for (k = 1; k <= 3; k++) {
-			iso_map(&s, bounds[i], k * page);
-			iso_map(&s, bounds[i] + 8, k * page);
+			iso_map(&s, b, k * page);
+			iso_map(&s, b + 8, k * page);
 		}
 	}
 	tap_ok(s.bad == 0 && s.tries > 0,
