@@ -11,7 +11,7 @@
 
 TOP       := $(CURDIR)
 BUILD     := $(TOP)/build
-FLAVOURS  ?= m y m-debug
+FLAVOURS  ?= m y m-debug unpatched
 T         ?= *
 MAKEFLAGS += --no-print-directory
 
@@ -66,9 +66,12 @@ $(TOOLDIR)/vfio-variant-asan: $(TOOL_DEPS) | deps
 	@mkdir -p $(TOOLDIR)
 	$(CC) $(CSTD) $(SANITIZE) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
 
-$(TOOLDIR)/test-rank: tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c tools/vfio-variant/rank.h
+# the unit test ranks the cases the kernel's KUnit suite checks, from the
+# series' own table (drivers/pci/tests/pci-override-rank-cases.h)
+RANK_CASES := $(BUILD)/linux/drivers/pci/tests
+$(TOOLDIR)/test-rank: tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c tools/vfio-variant/rank.h | prepare
 	@mkdir -p $(TOOLDIR)
-	$(CC) $(CSTD) $(SANITIZE) -o $@ tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c
+	$(CC) $(CSTD) $(SANITIZE) -I$(RANK_CASES) -o $@ tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c
 
 tools: $(TOOLDIR)/vfio-variant $(TOOLDIR)/vfio-variant-asan $(TOOLDIR)/test-rank
 

@@ -114,7 +114,7 @@ SIM_RAM = os.environ.get("VV_SIM_RAM", "1100M")
 SIM_APPEND = (
     f"memmap={SIM_RAM}$0x100000000 vv_nvlink2_sim.ram={SIM_RAM}@0x100000000 "
     f"vv_nvlink2_sim.ram_mb={os.environ.get('VV_SIM_RAM_MB', '1024,64')} "
-    "vv_nvlink2_sim.atsd_regs=5 vfio.enable_unsafe_noiommu_mode=1"
+    "vv_nvlink2_sim.atsd_regs=5 vfio.enable_unsafe_noiommu_mode=1 vfio_pci.enable_sriov=1"
 )
 
 
@@ -122,13 +122,13 @@ def kvm_usable():
     return os.environ.get("VV_KVM") == "1" and os.access("/dev/kvm", os.W_OK)
 
 
-def boot(flavour, suite, tests, timeout, extra_append=""):
+def boot(flavour, suite, tests, timeout, extra_append="", tag=""):
     """Boot one guest; return (outdir, console text, finished?, seconds)."""
     obj = os.path.join(BUILD, f"obj-{flavour}")
     kernel = os.path.join(obj, "arch/x86/boot/bzImage")
     if not os.path.exists(kernel):
         raise SystemExit(f"run: no kernel {kernel}: run 'make kernel' first")
-    out = os.path.join(BUILD, "vm", f"{flavour}-{suite}")
+    out = os.path.join(BUILD, "vm", f"{flavour}-{suite}{tag}")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     console = os.path.join(out, "console.log")
@@ -151,6 +151,11 @@ def boot(flavour, suite, tests, timeout, extra_append=""):
         "-fsdev", f"local,id=vvout,path={out},security_model=none",
         "-device", "virtio-9p-pci,fsdev=vvout,mount_tag=vvout",
         "-device", "edu",
+        # an NVMe controller with SR-IOV (two VFs) behind a root port
+        "-device", "pcie-root-port,id=vvrp1,chassis=1",
+        "-device", "nvme-subsys,id=vvnvs,nqn=vfio-variant",
+        "-device", "nvme,serial=vv-sriov,subsys=vvnvs,bus=vvrp1,sriov_max_vfs=2,"
+                   "sriov_vq_flexible=4,sriov_vi_flexible=2",
         "-display", "none", "-monitor", "none", "-no-reboot",
         "-serial", f"file:{console}",
     ]
@@ -175,18 +180,53 @@ def suite_tests(suite):
     return sorted(f[:-3] for f in os.listdir(d) if f.endswith(".sh"))
 
 
+# A test script's header may say which kernels it runs on and what it needs
+# on the kernel command line:
+#   # vv-flavours: m m-debug unpatched    (default: the patched flavours)
+#   # vv-append: pci=no_override_autoload (a boot of its own)
+PATCHED = ("m", "y", "m-debug", "y-debug")
+
+
+def test_header(suite, name):
+    hdr = {"flavours": PATCHED, "append": ""}
+    with open(os.path.join(TOP, "tests", "vm", suite, name + ".sh")) as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            m = re.match(r"^# vv-(flavours|append):\s*(.*?)\s*$", line)
+            if m:
+                hdr[m.group(1)] = tuple(m.group(2).split()) if m.group(1) == "flavours" \
+                    else m.group(2)
+    return hdr
+
+
 def selected(name, pattern):
     return any(fnmatch.fnmatch(name, g) for g in pattern.split(","))
 
 
 def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, show=False,
            extra_append=""):
+    """Boot once per kernel command line the selected tests need; record results."""
+    groups = {}
+    for n in suite_tests(suite):
+        hdr = test_header(suite, n)
+        if selected(n, pattern) and (suite != "cases" or flavour in hdr["flavours"]):
+            groups.setdefault(hdr["append"], []).append(n)
+    found = []
+    for i, (append, names) in enumerate(sorted(groups.items())):
+        found += run_boot(res, flavour, suite, names, timeout, expect_red, label, show,
+                          (extra_append + " " + append).strip(), f"-{i}" if i else "")
+    return found
+
+
+def run_boot(res, flavour, suite, names, timeout, expect_red, label, show, extra_append,
+             tag):
     """Boot and record results; with expect_red, record whether it went red."""
     label = label or f"{flavour}"
     if flavour.endswith("-debug"):
         timeout *= 2    # KASAN, lockdep and kmemleak: everything is slower
-    names = [n for n in suite_tests(suite) if selected(n, pattern)]
-    out, console, finished, secs = boot(flavour, suite, pattern, timeout, extra_append)
+    out, console, finished, secs = boot(flavour, suite, ",".join(names), timeout,
+                                        extra_append, tag)
     found = []
     if not finished:
         why = (f"guest did not finish within {timeout}s" if secs >= timeout
@@ -224,7 +264,8 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, 
         return found
     for name, status, note in found:
         res.add(f"{label}: {name}", status, note)
-    print(f"# {label}/{suite}: boot and tests took {secs:.1f}s", flush=True)
+    print(f"# {label}/{suite}{tag}: boot and tests took {secs:.1f}s"
+          + (f" ({extra_append})" if extra_append else ""), flush=True)
     return found
 
 

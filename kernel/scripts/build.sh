@@ -4,9 +4,12 @@
 # build.sh FLAVOUR: configure and build one test kernel from build/linux
 # into build/obj-FLAVOUR, and install its modules into build/mods-FLAVOUR.
 #
-#   m       VFIO and every variant as modules   (base + modules fragments)
-#   y       VFIO and every variant built in     (base + builtin fragments)
+#   m       VFIO and every variant as modules   (base + series + modules fragments)
+#   y       VFIO and every variant built in     (base + series + builtin fragments)
 #   m-debug, y-debug: the same plus the debug fragment (KASAN, lockdep, ...)
+#   unpatched  the =m kernel from the pristine source, without the series:
+#           the baseline that tests and benchmarks compare with
+#           (base + modules + unpatched fragments, tree build/linux-unpatched)
 #
 # The config is tinyconfig plus kernel/configs/*.config; every symbol a
 # fragment asks for must end up in .config, or the build stops and says
@@ -22,8 +25,13 @@ cfgdir=$top/kernel/configs
 
 frags=("$cfgdir/base.config")
 case $flavour in
-m | m-debug) frags+=("$cfgdir/modules.config") ;;
-y | y-debug) frags+=("$cfgdir/builtin.config") ;;
+m | m-debug) frags+=("$cfgdir/series.config" "$cfgdir/modules.config") ;;
+y | y-debug) frags+=("$cfgdir/series.config" "$cfgdir/builtin.config") ;;
+unpatched)
+	frags+=("$cfgdir/modules.config" "$cfgdir/unpatched.config")
+	tree=$top/build/linux-unpatched
+	bash "$top/kernel/scripts/prepare.sh" --unpatched
+	;;
 *) echo "build: unknown flavour '$flavour'" >&2; exit 2 ;;
 esac
 case $flavour in *-debug) frags+=("$cfgdir/debug.config") ;; esac
@@ -36,7 +44,8 @@ command -v ccache >/dev/null && kmake+=(CC="ccache gcc") && export CCACHE_BASEDI
 
 mkdir -p "$obj"
 stamp=$obj/.vv-fragments
-want=$(cat "${frags[@]}" "$tree/.git/vv-series" | sha1sum)
+want=$(cat "${frags[@]}" "$top/build/linux/.git/vv-series" | sha1sum)
+[ "$flavour" = unpatched ] && want=$(cat "${frags[@]}" | sha1sum)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] ||
 	[ -n "$(find "$top/Kconfig" "$top/tests/kmod" "$top/drivers" -name 'Kconfig*' -newer "$obj/.config" 2>/dev/null)" ]; then
 	echo "build[$flavour]: configuring"

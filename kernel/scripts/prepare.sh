@@ -70,8 +70,9 @@ overlay_on() {
 	grep -q '^# vfio-variant overlay' "$tree/Kbuild" ||
 		printf '\n# vfio-variant overlay\nobj-y += vfio-variant/\n' >>"$tree/Kbuild"
 	"${git[@]}" update-index --skip-worktree "${overlay_files[@]}"
-	grep -qx '/vfio-variant/' "$tree/.git/info/exclude" ||
-		echo /vfio-variant/ >>"$tree/.git/info/exclude"
+	local exclude
+	exclude=$("${git[@]}" rev-parse --path-format=absolute --git-path info/exclude)
+	grep -qx '/vfio-variant/' "$exclude" || echo /vfio-variant/ >>"$exclude"
 }
 
 apply_series() {
@@ -84,6 +85,24 @@ apply_series() {
 	done
 	echo "$(series_hash) $("${git[@]}" rev-parse HEAD)" >"$stamp"
 }
+
+# The unpatched tree, for the baseline kernel: the pristine source as a
+# worktree of build/linux at vv-base, with the same overlay.
+unpatched() {
+	local wt=$top/build/linux-unpatched
+	[ -d "$tree/.git" ] || unpack
+	if [ ! -e "$wt/.git" ]; then
+		rm -rf "$wt"
+		"${git[@]}" worktree add -q --detach "$wt" vv-base
+	fi
+	tree=$wt git=(git -C "$wt")
+	overlay_on
+}
+
+if [ "${1:-}" = --unpatched ]; then
+	unpatched
+	exit
+fi
 
 [ -d "$tree/.git" ] || unpack
 

@@ -26,18 +26,30 @@ printf '0x00ff00\n' >"$D/class"; printf '(null)\n' >"$D/driver_override"
 ln -s ../../../kernel/iommu_groups/5 "$D/iommu_group"
 ln -s ../../../../bus/pci/devices/$bdf "$fake/kernel/iommu_groups/5/devices/$bdf"
 : >"$fake/bus/pci/drivers_probe"
-driver() { # NAME MODULE [PRIORITY [ALIAS]]: a loaded driver
+driver() { # NAME MODULE [PRIORITY [ALIAS]]: a loaded driver, as the series shows it
 	mkdir -p "$fake/bus/pci/drivers/$1" "$fake/module/$2/drivers/pci:$1"
 	ln -sfn "../../../../module/$2" "$fake/bus/pci/drivers/$1/module"
 	: >"$fake/bus/pci/drivers/$1/unbind"
-	[ -z "${3:-}" ] || echo "$3" >"$fake/bus/pci/drivers/$1/override_priority"
-	[ -z "${4:-}" ] || echo "$4" >"$fake/bus/pci/drivers/$1/override_alias"
+	echo "${3:-0}" >"$fake/bus/pci/drivers/$1/override_priority"
+	echo "${4:-}" >"$fake/bus/pci/drivers/$1/override_alias"
+}
+# series_off / series_on: the files a kernel without the series lacks
+series_off() {
+	mkdir -p "$fake/off"
+	for f in "$fake"/bus/pci/drivers/*/override_*; do
+		mkdir -p "$fake/off/$(basename "$(dirname "$f")")"
+		mv "$f" "$fake/off/$(basename "$(dirname "$f")")/"
+	done
+}
+series_on() {
+	local d
+	for d in "$fake"/off/*; do mv "$d"/* "$fake/bus/pci/drivers/$(basename "$d")/"; done
+	rm -rf "$fake/off"
 }
 driver edu-native vv_edu_native
 ln -s ../../../bus/pci/drivers/edu-native "$D/driver"
 driver vfio-pci vfio_pci
 driver edu-vfio-alt vv_edu_vfio_alt 15 vfio-pci
-mkdir -p "$fake/module/pci/parameters"; echo Y >"$fake/module/pci/parameters/override_autoload"
 V() { "$tool" -s "$fake" -m "$mods" -t 100 "$@"; }
 field() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)" 2>/dev/null; }
 
@@ -54,7 +66,7 @@ json=$(V list --json)
 is "$(echo "$json" | field '[c["driver"] for c in d[0]["candidates"] if c["chosen"]]')" \
 	"['edu-vfio-best']" "loaded with priority 20, edu-vfio-best is chosen"
 is "$(echo "$json" | field '[(c["priority"], c["specificity"]) for c in d[0]["candidates"]]')" \
-	"[(20, 32), (15, 32), (0, 0)]" "priorities from sysfs, specificity from the matching alias"
+	"[(20, 2), (15, 2), (0, 0)]" "priorities from sysfs, specificity from the matching alias"
 V list | grep -q "^	\* edu-vfio-best"
 ok $? "list (text) marks the chosen candidate with '*'"
 out=$(V explain $bdf)
@@ -68,7 +80,7 @@ is "$rc" 6 "bind on a fake tree: nothing binds, exit 6"
 is "$(cat "$D/driver_override")" vfio-pci "with the series, bind writes vfio-pci"
 is "$(cat "$fake/bus/pci/drivers/edu-native/unbind")" $bdf "bind unbound the native driver"
 is "$(cat "$fake/bus/pci/drivers_probe")" $bdf "bind probed the device"
-rm "$fake/module/pci/parameters/override_autoload"
+series_off
 V bind $bdf >/dev/null 2>&1
 is "$(cat "$D/driver_override")" edu-vfio-best "without the series, bind writes the best driver's name"
 V unbind $bdf >/dev/null 2>&1
@@ -80,7 +92,7 @@ mkdir -p "$O"
 driver e1000e e1000e
 ln -s ../../../bus/pci/drivers/e1000e "$O/driver"
 ln -s ../../../../bus/pci/devices/0000:00:05.1 "$fake/kernel/iommu_groups/5/devices/0000:00:05.1"
-echo Y >"$fake/module/pci/parameters/override_autoload"
+series_on
 V bind $bdf 2>&1 >/dev/null | grep -q "shares IOMMU group 5 with 0000:00:05.1, bound to e1000e"
 ok $? "bind warns about a group member bound to a host driver"
 rm -rf "$O" "$fake/kernel/iommu_groups/5/devices/0000:00:05.1"

@@ -160,8 +160,23 @@ decline() { # MODULE 0|1: make a test variant refuse (1) or accept (0) devices
 	echo "$2" >"/sys/module/$1/parameters/decline"
 }
 
-autoload() { # 0|1: pci.override_autoload
-	echo "$1" >/sys/module/pci/parameters/override_autoload
+# modprobe_wrap [DELAY]: the kernel's module requests (request_module) go
+# through a wrapper that logs them to /run/vv-modprobe.log and waits DELAY
+# seconds before loading; modprobe_unwrap restores the real modprobe.
+VV_MODPROBE=/sbin/modprobe
+modprobe_wrap() {
+	printf '#!/bin/sh\necho "$*" >>/run/vv-modprobe.log\nsleep %s\nexec %s "$@"\n' \
+		"${1:-0}" "$VV_MODPROBE" >/run/vv-modprobe
+	chmod +x /run/vv-modprobe
+	: >/run/vv-modprobe.log
+	echo /run/vv-modprobe >/proc/sys/kernel/modprobe
+}
+modprobe_unwrap() { echo "$VV_MODPROBE" >/proc/sys/kernel/modprobe; }
+
+# autoload 0|1: the kernel loads no module (its module requests run
+# /bin/true) while a test sets up load orders itself, or loads them again
+autoload() {
+	if [ "$1" = 0 ]; then echo /bin/true >/proc/sys/kernel/modprobe; else modprobe_unwrap; fi
 }
 
 # unload the edu drivers (=m only); the device must not be bound to them
@@ -265,3 +280,13 @@ report() {
 	ok "$([ -n "$6" ]; echo $?)" "measured: $1"
 }
 
+
+# deferred_trigger: make the driver core retry deferred probes, as any
+# successful bind does: bind a device of the test bus (tests/kmod/vv_rank_bus.c)
+_vv_trigger=0
+deferred_trigger() {
+	load vv_rank_bus
+	_vv_trigger=$((_vv_trigger + 1))
+	echo "driver vv-trigger-$$-$_vv_trigger 0" >/sys/kernel/debug/vv_rank_bus/ctl &&
+		echo "device vv-trigger-$$-$_vv_trigger" >/sys/kernel/debug/vv_rank_bus/ctl
+}

@@ -18,8 +18,8 @@ static const struct {
 
 int vv_alias_specificity(const char *pattern)
 {
-	unsigned int ids = 0, subsys = 0, class = 0;
 	const char *p = strchr(pattern, ':');
+	unsigned int fixed = 0;
 	size_t i;
 
 	if (!p)
@@ -27,32 +27,25 @@ int vv_alias_specificity(const char *pattern)
 	p++;
 	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		size_t tl = strlen(fields[i].tag);
-		int specific;
 
 		if (strncmp(p, fields[i].tag, tl))
 			return -1;
 		p += tl;
 		if (*p == '*') {
-			specific = 0;
 			p++;
-		} else {
-			int d;
-
-			for (d = 0; d < fields[i].digits; d++, p++)
-				if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')))
-					return -1;
-			specific = 1;
+			continue;
 		}
-		if (i < 2)
-			ids += specific;
-		else if (i < 4)
-			subsys += specific;
-		else
-			class += specific;
+		for (int d = 0; d < fields[i].digits; d++, p++)
+			if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'F')))
+				return -1;
+		fixed++;
 	}
+	/* modpost ends an alias whose last field is fixed with a '*' */
+	if (*p == '*')
+		p++;
 	if (*p)
 		return -1;
-	return (int)(ids << 4 | subsys << 2 | class);
+	return (int)fixed;
 }
 
 const char *vv_candidate_name(const struct vv_candidate *c)

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel's driver_override ranking, as userspace can predict it:
- * highest override_priority first, then the most specific matching id,
- * then the name that sorts first (drivers/pci/pci-driver.c,
- * pci_override_rank_cmp()). A VM test checks the prediction against what
- * the kernel binds.
+ * highest override_priority first, then the most specific matching id (the
+ * most modalias fields fixed), then the name that sorts first
+ * (drivers/pci/pci-driver.c, pci_bus_match_rank()). test-rank checks it
+ * against the cases the kernel's KUnit suite checks; a VM test checks the
+ * prediction against what the kernel binds.
  */
 #ifndef VV_RANK_H
 #define VV_RANK_H
@@ -18,16 +19,18 @@ struct vv_candidate {
 	char driver[64];	/* driver name, "" while its module is not loaded */
 	char module[64];	/* module name, "" for a driver with none */
 	char alias[160];	/* the module alias pattern that matched */
+	char modinfo_driver[64];	/* the driver name the module's modinfo gives */
+	int modinfo_priority;	/* and its priority */
 	int priority;
-	bool priority_known;	/* read from sysfs, not assumed */
+	bool priority_known;	/* read from sysfs or modinfo, not assumed */
 	unsigned int specificity;
 	bool loaded;
 };
 
 /*
  * Specificity of a modalias pattern such as "vfio_pci:v00001234d*sv*sd*bc03sc*i*",
- * computed as the kernel computes it from the id the pattern came from:
- * vendor/device fields weigh most, then subsystem ids, then class bytes.
+ * as the kernel computes it from the id the pattern came from: how many of
+ * the seven fields it fixes (the fewer wildcards, the more specific).
  * Returns -1 if @pattern is not a PCI modalias pattern.
  */
 int vv_alias_specificity(const char *pattern);

@@ -220,13 +220,18 @@ static void driver_module(const struct ctx *c, const char *drv, char *buf, size_
 /* --- candidates ----------------------------------------------------------- */
 
 /*
- * A module's vfio_pci: aliases, read once: reading them parses the module
- * file, which a list of many devices would otherwise do for every device.
+ * A module's vfio_pci: aliases and the driver name and priority its
+ * modinfo gives (override_priority=<driver>:<priority>, which
+ * VFIO_PCI_VARIANT_MODULE_INFO() writes), read once: reading them parses
+ * the module file, which a list of many devices would otherwise do for
+ * every device.
  */
 struct module_aliases {
 	char module[64];
 	char **alias;
 	int n;
+	char driver[64];	/* "" if modinfo does not say */
+	int priority;
 };
 
 static struct module_aliases alias_cache[64];
@@ -249,8 +254,16 @@ static const struct module_aliases *module_aliases(struct kmod_module *mod)
 	copy(m->module, sizeof(m->module), name);
 	kmod_list_foreach(l, info) {
 		const char *v = kmod_module_info_get_value(l);
+		const char *colon = strrchr(v, ':');
 		char **grown;
 
+		if (!strcmp(kmod_module_info_get_key(l), "override_priority") && colon &&
+		    !m->driver[0] && colon - v < (long)sizeof(m->driver)) {
+			memcpy(m->driver, v, (size_t)(colon - v));
+			m->driver[colon - v] = '\0';
+			m->priority = atoi(colon + 1);
+			continue;
+		}
 		if (strcmp(kmod_module_info_get_key(l), "alias") ||
 		    strncmp(v, ALIAS_PREFIX ":", sizeof(ALIAS_PREFIX)))
 			continue;
@@ -266,12 +279,22 @@ static const struct module_aliases *module_aliases(struct kmod_module *mod)
 	return m;
 }
 
-/* the best specificity among @mod's aliases that match the device */
+/*
+ * The best specificity among @mod's aliases that match the device; the
+ * driver name and priority its modinfo gives go to @cand.
+ */
 static int module_match(struct kmod_module *mod, const char *modalias,
-			char *alias, size_t len)
+			struct vv_candidate *cand)
 {
 	const struct module_aliases *m = module_aliases(mod);
+	char *alias = cand->alias;
+	size_t len = sizeof(cand->alias);
 	int best = -1, i;
+
+	if (m && m->driver[0]) {
+		copy(cand->modinfo_driver, sizeof(cand->modinfo_driver), m->driver);
+		cand->modinfo_priority = m->priority;
+	}
 
 	for (i = 0; m && i < m->n; i++) {
 		int s;
@@ -304,17 +327,25 @@ static void candidate_from_sysfs(const struct ctx *c, struct vv_candidate *cand)
 		if (dir)
 			closedir(dir);
 	}
-	if (!cand->driver[0]) {
-		cand->priority = strcmp(cand->module, ALIAS_PREFIX) ? VV_VARIANT_PRIORITY : 0;
-		cand->priority_known = false;
+	cand->loaded = cand->driver[0];
+	if (cand->loaded) {
+		path(p, sizeof(p), c, "bus/pci/drivers/%s/override_priority", cand->driver);
+		if (!read_line(p, buf, sizeof(buf))) {
+			cand->priority = atoi(buf);
+			cand->priority_known = true;
+			return;
+		}
+	}
+	/* not loaded, or a kernel without the series: what modinfo says */
+	if (cand->modinfo_driver[0]) {
+		if (!cand->driver[0])
+			copy(cand->driver, sizeof(cand->driver), cand->modinfo_driver);
+		cand->priority = cand->modinfo_priority;
+		cand->priority_known = true;
 		return;
 	}
-	cand->loaded = true;
-	path(p, sizeof(p), c, "bus/pci/drivers/%s/override_priority", cand->driver);
-	cand->priority = 0;
-	cand->priority_known = true;
-	if (!read_line(p, buf, sizeof(buf)))
-		cand->priority = atoi(buf);
+	cand->priority = strcmp(cand->module, ALIAS_PREFIX) ? VV_VARIANT_PRIORITY : 0;
+	cand->priority_known = false;
 }
 
 /*
@@ -340,7 +371,7 @@ static int candidates(const struct ctx *c, const struct device *d,
 		int s;
 
 		memset(cand, 0, sizeof(*cand));
-		s = module_match(mod, d->modalias, cand->alias, sizeof(cand->alias));
+		s = module_match(mod, d->modalias, cand);
 		copy(cand->module, sizeof(cand->module), kmod_module_get_name(mod));
 		kmod_module_unref(mod);
 		if (s < 0 || n >= max)
@@ -365,6 +396,30 @@ static int candidates(const struct ctx *c, const struct device *d,
 	}
 	vv_rank(out, n);
 	return n;
+}
+
+/*
+ * Does the kernel rank driver_override aliases? With the series, every PCI
+ * driver has an override_priority file.
+ */
+static bool kernel_ranks(const struct ctx *c)
+{
+	char p[PATH_MAX];
+	struct dirent *e;
+	bool ranks = false;
+	DIR *dir;
+
+	path(p, sizeof(p), c, "bus/pci/drivers");
+	dir = opendir(p);
+	while (dir && !ranks && (e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		path(p, sizeof(p), c, "bus/pci/drivers/%s/override_priority", e->d_name);
+		ranks = !access(p, F_OK);
+	}
+	if (dir)
+		closedir(dir);
+	return ranks;
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -946,7 +1001,6 @@ int main(int argc, char **argv)
 	};
 	struct ctx c = { .sysfs = "/sys", .timeout_ms = 5000,
 			 .persist_file = PERSIST_FILE };
-	char p[PATH_MAX];
 	const char *cmd;
 	int opt, ret;
 
@@ -1010,8 +1064,7 @@ int main(int argc, char **argv)
 		c.pacc->warning = pci_quiet;
 		c.pacc->debug = pci_quiet;
 	}
-	path(p, sizeof(p), &c, "module/pci/parameters/override_autoload");
-	c.series = !access(p, F_OK);
+	c.series = kernel_ranks(&c);
 
 	if (!strcmp(cmd, "list")) {
 		ret = cmd_list(&c);

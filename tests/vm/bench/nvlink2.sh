@@ -126,9 +126,9 @@ for n in range(1000):
                    ("class", c)):
         open(os.path.join(d, k), "w").write("0x%04x\n" % val if k != "class" else "0x%06x\n" % val)
     open(os.path.join(d, "driver_override"), "w").write("(null)\n")
-os.makedirs(os.path.join(root, "bus/pci/drivers"))
-os.makedirs(os.path.join(root, "module/pci/parameters"))
-open(os.path.join(root, "module/pci/parameters/override_autoload"), "w").write("Y\n")
+# a kernel with the series: every PCI driver shows its override_priority
+os.makedirs(os.path.join(root, "bus/pci/drivers/pcieport"))
+open(os.path.join(root, "bus/pci/drivers/pcieport/override_priority"), "w").write("0\n")
 PY
 	cat >/run/vv-scan.py <<'PY'
 # the plain way: read modules.alias as text, match every vfio_pci: alias

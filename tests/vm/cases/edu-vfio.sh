@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # The base vfio-pci path behind a real IOMMU: QEMU's edu device bound to
 # vfio-pci through driver_override, used through VFIO, then given back.
-# The edu test variants are kept out of the way (not autoloaded on =m,
-# declining on =y), so that this is vfio-pci itself.
+# The edu test variants are kept out of the way (they decline), so that
+# this is vfio-pci itself.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
 ok 0 "edu device present at $bdf"
 before=$(driver_of "$bdf")
-if have_modules; then autoload 0; modprobe vfio-pci; fi
-for m in vv_edu_vfio_best vv_edu_vfio_alt; do loaded $m && decline $m 1; done
+for m in vfio-pci vv_edu_vfio_best vv_edu_vfio_alt; do load $m; done
+for m in vv_edu_vfio_best vv_edu_vfio_alt; do decline $m 1; done
 
 rebind "$bdf" vfio-pci
 is "$(cat $SYS_PCI/devices/$bdf/driver_override)" vfio-pci "driver_override reads back vfio-pci"
@@ -20,6 +20,5 @@ tap_include vfio-edu "$VV_BIN/vfio-edu" "$bdf"
 
 rebind "$bdf" ""
 is "$(driver_of "$bdf")" "$before" "clearing the override returns the device to '$before'"
-for m in vv_edu_vfio_best vv_edu_vfio_alt; do loaded $m && decline $m 0; done
-have_modules && autoload 1
+for m in vv_edu_vfio_best vv_edu_vfio_alt; do decline $m 0; done
 done_testing

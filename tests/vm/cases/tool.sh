@@ -18,8 +18,9 @@ ok $? "list --json on the live system"
 is "$(echo "$json" | field "sorted(c['module'] for d in d if d['address'] == '$bdf' for c in d['candidates'])")" \
 	"['vfio_pci', 'vv_edu_vfio_alt', 'vv_edu_vfio_best']" \
 	"candidates before loading: all three modules found through vfio_pci: aliases"
-is "$(echo "$json" | field "[c['priority_known'] for d in d if d['address'] == '$bdf' for c in d['candidates']]")" \
-	"[False, False, False]" "before loading, priorities are marked assumed"
+is "$(echo "$json" | field "[(c['driver'], c['priority'], c['priority_known']) for d in d if d['address'] == '$bdf' for c in d['candidates']]")" \
+	"[('edu-vfio-best', 20, True), ('edu-vfio-alt', 15, True), (None, 0, False)]" \
+	"before loading: the variants' names and priorities from modinfo, vfio_pci's assumed"
 
 out=$("$V" bind "$bdf")
 ok $? "bind exits 0"

@@ -243,9 +243,10 @@ static struct pci_driver npu2_driver = {
 	.remove = npu2_remove,
 	.err_handler = &vfio_pci_core_err_handlers,
 	.driver_managed_dma = true,
-	VFIO_PCI_VARIANT_OVERRIDE,
+	VFIO_PCI_VARIANT_OVERRIDE
 };
 module_pci_driver(npu2_driver);
+VFIO_PCI_VARIANT_MODULE_INFO("npu2-vfio-pci", VFIO_PCI_VARIANT_PRIORITY);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-pci variant for IBM POWER9 NPU2 NVLink links: the ATSD register region");

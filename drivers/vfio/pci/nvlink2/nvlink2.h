@@ -12,6 +12,18 @@
 #include <linux/rwsem.h>
 #include <linux/types.h>
 
+/*
+ * On a kernel without driver_override aliases the variants answer to their
+ * own names only (the initializers go last in struct pci_driver); modinfo
+ * still tells userspace their priority.
+ */
+#ifndef VFIO_PCI_VARIANT_OVERRIDE
+#define VFIO_PCI_VARIANT_OVERRIDE
+#define VFIO_PCI_VARIANT_PRIORITY	10
+#define VFIO_PCI_VARIANT_MODULE_INFO(name, priority)		\
+	MODULE_INFO(override_priority, name ":" __stringify(priority))
+#endif
+
 struct kvm;
 struct pci_dev;
 struct vfio_pci_core_device;

@@ -283,9 +283,10 @@ static struct pci_driver nvlink2gpu_driver = {
 	.remove = nvlink2gpu_remove,
 	.err_handler = &vfio_pci_core_err_handlers,
 	.driver_managed_dma = true,
-	VFIO_PCI_VARIANT_OVERRIDE,
+	VFIO_PCI_VARIANT_OVERRIDE
 };
 module_pci_driver(nvlink2gpu_driver);
+VFIO_PCI_VARIANT_MODULE_INFO("nvlink2gpu-vfio-pci", VFIO_PCI_VARIANT_PRIORITY);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("vfio-pci variant for NVIDIA V100 GPUs with NVLink2: the GPU RAM region");
