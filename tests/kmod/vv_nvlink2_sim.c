@@ -20,6 +20,16 @@
  * Default node (AC922-like): 2 GPUs with 3 links each, one more GPU with no
  * NVLink2 description (the variant must decline it) and one link with no
  * GPU (likewise). The layout is in debugfs, nvlink2-sim/layout.
+ *
+ * The node's firmware answers OPAL's NPU calls, which the GPU variant makes
+ * to map a GPU into a KVM guest's partition, with the checks skiboot's
+ * hw/npu2.c makes (no LPCR bits, a partition before a context, valid MSR
+ * bits, a context destroyed once per creation), and counts what real
+ * hardware would not refuse but must not see: a GPU that masters in a
+ * guest's partition with no translation context, or that is given back to
+ * the host with bus mastering on. nvlink2-sim/opal shows each GPU's state.
+ * nvlink2-sim/error makes the PCI core's error recovery visit a device:
+ * "detected BDF" calls its driver's error_detected(), "resume BDF" resume().
  */
 #include <linux/debugfs.h>
 #include <linux/io.h>
@@ -31,10 +41,12 @@
 #include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #define SIM_MAX_GPUS		192
 #define SIM_MAX_LINKS		6	/* per GPU, as on POWER9 */
+#define SIM_PM_CAP		0x50
 #define SIM_PCIE_CAP		0x60
 #define SIM_ATSD_MAGIC		0xa75d000000000000ULL
 #define SIM_TGT_BASE		0x200000000000ULL	/* per GPU, POWER9-like */
@@ -96,9 +108,18 @@ struct sim_fn {
 	u8 wmask[PCI_CFG_SPACE_EXP_SIZE];
 };
 
+/* what the NPU's XTS tables hold for a GPU, as skiboot keeps them */
+struct sim_xts {
+	bool mapped;		/* a BDF map entry: map_lpar was called */
+	u64 lpid;
+	unsigned int ctx_ref;	/* contexts created, not destroyed */
+	u64 msr;
+};
+
 struct sim_gpu {
 	struct sim_fn *fn;
 	bool described;
+	struct sim_xts xts;
 	phys_addr_t base;
 	u64 size;
 	u64 tgt;
@@ -132,7 +153,8 @@ static struct {
 	phys_addr_t pool, pool_size, atsd;
 	u64 *atsd_prop;
 	struct software_node phb_node;
-	struct property_entry phb_props[2];
+	struct property_entry phb_props[3];
+	unsigned int opal_refused, opal_unsafe;
 	const struct software_node **group;
 	struct dentry *debugfs;
 } sim;
@@ -185,7 +207,14 @@ static void cfg_init(struct sim_fn *f, u16 vendor, u16 device, u32 class,
 	c[PCI_HEADER_TYPE] = multifunction ? PCI_HEADER_TYPE_MFD : 0;
 	cfg_put(c, PCI_SUBSYSTEM_VENDOR_ID, vendor, 2);
 	cfg_put(c, PCI_SUBSYSTEM_ID, subsys, 2);
-	c[PCI_CAPABILITY_LIST] = cap;
+	c[PCI_CAPABILITY_LIST] = SIM_PM_CAP;
+
+	/* power management: D0 and D3hot, state kept across D3 (NoSoftRst) */
+	c[SIM_PM_CAP + PCI_CAP_LIST_ID] = PCI_CAP_ID_PM;
+	c[SIM_PM_CAP + PCI_CAP_LIST_NEXT] = cap;
+	cfg_put(c, SIM_PM_CAP + PCI_PM_PMC, 3, 2);
+	cfg_put(c, SIM_PM_CAP + PCI_PM_CTRL, PCI_PM_CTRL_NO_SOFT_RESET, 2);
+	cfg_put(f->wmask, SIM_PM_CAP + PCI_PM_CTRL, PCI_PM_CTRL_STATE_MASK, 2);
 
 	/* PCIe endpoint, function level reset, Gen3 x16 (what a V100 trains to) */
 	c[cap + PCI_CAP_LIST_ID] = PCI_CAP_ID_EXP;
@@ -210,6 +239,132 @@ static struct sim_fn *sim_fn(struct pci_bus *bus, unsigned int devfn)
 			return &sim.fns[i];
 	return NULL;
 }
+
+/* OPAL's NPU calls (off POWER; there OPAL itself answers them) */
+
+#define SIM_OPAL_SUCCESS	0
+#define SIM_OPAL_PARAMETER	-1
+#define SIM_OPAL_UNSUPPORTED	-7
+#define SIM_MSR_DR		BIT_ULL(4)
+#define SIM_MSR_PR		BIT_ULL(14)
+#define SIM_MSR_HV		BIT_ULL(60)
+#define SIM_MSR_SF		BIT_ULL(63)
+
+/* the XTS state of every GPU; taken in config writes, under pci_lock */
+static DEFINE_RAW_SPINLOCK(sim_opal_lock);
+
+static struct sim_gpu *sim_opal_gpu(u64 phb_id, u64 bdf)
+{
+	unsigned int i;
+
+	if (phb_id != sim.sysdata.domain)
+		return NULL;
+	for (i = 0; i < sim.nr_gpus; i++)
+		if (sim.gpu[i].described && sim.gpu[i].fn->devfn == bdf)
+			return &sim.gpu[i];
+	return NULL;
+}
+
+static bool sim_gpu_masters(struct sim_gpu *g)
+{
+	return cfg_get(g->fn->cfg, PCI_COMMAND, 2) & PCI_COMMAND_MASTER;
+}
+
+/* bus mastering turned on: in a guest's partition, a context must exist */
+static void sim_opal_check_master(struct sim_fn *f)
+{
+	unsigned int i;
+
+	raw_spin_lock(&sim_opal_lock);
+	for (i = 0; i < sim.nr_gpus; i++) {
+		struct sim_gpu *g = &sim.gpu[i];
+
+		if (g->fn == f && g->xts.lpid && !g->xts.ctx_ref && sim_gpu_masters(g)) {
+			sim.opal_unsafe++;
+			pr_warn("nvlink2-sim: GPU %u masters in partition %llu with no translation context\n",
+				i, g->xts.lpid);
+		}
+	}
+	raw_spin_unlock(&sim_opal_lock);
+}
+
+s64 opal_npu_map_lpar(u64 phb_id, u64 bdf, u64 lparid, u64 lpcr)
+{
+	struct sim_gpu *g;
+	s64 rc = SIM_OPAL_SUCCESS;
+
+	raw_spin_lock(&sim_opal_lock);
+	g = sim_opal_gpu(phb_id, bdf);
+	if (lpcr) {
+		/* skiboot: "LPCR bits are only required for hash based ATS" */
+		rc = SIM_OPAL_UNSUPPORTED;
+	} else if (!g) {
+		rc = SIM_OPAL_PARAMETER;
+	} else {
+		if (!lparid && sim_gpu_masters(g)) {
+			sim.opal_unsafe++;
+			pr_warn("nvlink2-sim: a GPU back to the host partition with bus mastering on\n");
+		}
+		/* a new BDF map entry resets the PID map and its references */
+		g->xts = (struct sim_xts){ .mapped = true, .lpid = lparid };
+	}
+	if (rc) {
+		sim.opal_refused++;
+		pr_warn("nvlink2-sim: OPAL_NPU_MAP_LPAR(%llx, %llx, %llu, %#llx) refused: %lld\n",
+			phb_id, bdf, lparid, lpcr, rc);
+	}
+	raw_spin_unlock(&sim_opal_lock);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(opal_npu_map_lpar);
+
+s64 opal_npu_init_context(u64 phb_id, int pasid, u64 msr, u64 bdf)
+{
+	struct sim_gpu *g;
+	s64 rc;
+
+	raw_spin_lock(&sim_opal_lock);
+	g = sim_opal_gpu(phb_id, bdf);
+	if (msr & ~(SIM_MSR_DR | SIM_MSR_HV | SIM_MSR_PR | SIM_MSR_SF))
+		rc = SIM_OPAL_UNSUPPORTED;
+	else if (!g || !g->xts.mapped)	/* "LPARID not associated with any GPU" */
+		rc = SIM_OPAL_PARAMETER;
+	else if (g->xts.ctx_ref && g->xts.msr != msr)	/* "Unexpected MSR value" */
+		rc = SIM_OPAL_PARAMETER;
+	else
+		rc = g - sim.gpu;	/* the LPARSHORT id */
+	if (rc >= 0) {
+		g->xts.msr = msr;
+		g->xts.ctx_ref++;
+	} else {
+		sim.opal_refused++;
+		pr_warn("nvlink2-sim: OPAL_NPU_INIT_CONTEXT(%llx, %d, %#llx, %llx) refused: %lld\n",
+			phb_id, pasid, msr, bdf, rc);
+	}
+	raw_spin_unlock(&sim_opal_lock);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(opal_npu_init_context);
+
+s64 opal_npu_destroy_context(u64 phb_id, u64 pid, u64 bdf)
+{
+	struct sim_gpu *g;
+	s64 rc = SIM_OPAL_PARAMETER;
+
+	raw_spin_lock(&sim_opal_lock);
+	g = sim_opal_gpu(phb_id, bdf);
+	if (g && g->xts.mapped && g->xts.ctx_ref) {
+		g->xts.ctx_ref--;
+		rc = SIM_OPAL_SUCCESS;
+	} else {
+		sim.opal_refused++;
+		pr_warn("nvlink2-sim: OPAL_NPU_DESTROY_CONTEXT(%llx, %llu, %llx) refused\n",
+			phb_id, pid, bdf);
+	}
+	raw_spin_unlock(&sim_opal_lock);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(opal_npu_destroy_context);
 
 static int sim_read(struct pci_bus *bus, unsigned int devfn, int where,
 		    int size, u32 *val)
@@ -246,6 +401,8 @@ static int sim_write(struct pci_bus *bus, unsigned int devfn, int where,
 			~PCI_EXP_DEVCTL_BCR_FLR, 2);
 		cfg_put(f->cfg, PCI_COMMAND, 0, 2);
 	}
+	if (where <= PCI_COMMAND && where + size > PCI_COMMAND)
+		sim_opal_check_master(f);
 	return PCIBIOS_SUCCESSFUL;
 }
 
@@ -384,6 +541,7 @@ static int sim_build(void)
 	sim.phb_node.name = "nvlink2-sim-phb";
 	sim.phb_props[0] = PROPERTY_ENTRY_U64_ARRAY_LEN("ibm,mmio-atsd",
 							sim.atsd_prop, atsd_regs);
+	sim.phb_props[1] = PROPERTY_ENTRY_U64("ibm,opal-phbid", sim.sysdata.domain);
 	sim.phb_node.properties = sim.phb_props;
 	sim.group[n++] = &sim.phb_node;
 
@@ -599,6 +757,62 @@ static int sim_layout_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(sim_layout);
 
+static int sim_opal_show(struct seq_file *s, void *unused)
+{
+	unsigned int i;
+
+	raw_spin_lock(&sim_opal_lock);
+	for (i = 0; i < sim.nr_gpus; i++) {
+		struct sim_xts *x = &sim.gpu[i].xts;
+
+		if (sim.gpu[i].described)
+			seq_printf(s, "gpu %u mapped=%d lpid=%llu contexts=%u msr=%#llx\n",
+				   i, x->mapped, x->lpid, x->ctx_ref, x->msr);
+	}
+	seq_printf(s, "refused=%u unsafe=%u\n", sim.opal_refused, sim.opal_unsafe);
+	raw_spin_unlock(&sim_opal_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(sim_opal);
+
+/* What pcie_do_recovery() does to a device's driver, one step at a time */
+static ssize_t sim_error_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	char buf[64], step[16], bdf[32];
+	const struct pci_error_handlers *err;
+	struct pci_dev *pdev = NULL;
+	unsigned int dom, bus, slot, fn;
+	int ret = -EINVAL;
+
+	if (count >= sizeof(buf) || copy_from_user(buf, ubuf, count))
+		return -EINVAL;
+	buf[count] = '\0';
+	if (sscanf(buf, "%15s %31s", step, bdf) != 2 ||
+	    sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &slot, &fn) != 4)
+		return -EINVAL;
+	pdev = pci_get_domain_bus_and_slot(dom, bus, PCI_DEVFN(slot, fn));
+	if (!pdev)
+		return -ENODEV;
+	device_lock(&pdev->dev);
+	err = pdev->driver ? pdev->driver->err_handler : NULL;
+	if (!strcmp(step, "detected") && err && err->error_detected) {
+		err->error_detected(pdev, pci_channel_io_frozen);
+		ret = count;
+	} else if (!strcmp(step, "resume") && err && err->resume) {
+		err->resume(pdev);
+		ret = count;
+	}
+	device_unlock(&pdev->dev);
+	pci_dev_put(pdev);
+	return ret;
+}
+
+static const struct file_operations sim_error_fops = {
+	.owner = THIS_MODULE,
+	.write = sim_error_write,
+};
+
 static int __init sim_init(void)
 {
 	LIST_HEAD(resources);
@@ -613,6 +827,9 @@ static int __init sim_init(void)
 		return -EINVAL;
 	}
 
+	while (pci_find_bus(domain, 0))
+		domain++;
+	sim.sysdata.domain = domain;
 	ret = sim_build();
 	if (ret)
 		goto free;
@@ -633,9 +850,6 @@ static int __init sim_init(void)
 	if (ret)
 		goto free;
 
-	while (pci_find_bus(domain, 0))
-		domain++;
-	sim.sysdata.domain = domain;
 	sim.sysdata.node = NUMA_NO_NODE;
 	sim.busn.name = "nvlink2-sim";
 	sim.busn.start = 0;
@@ -671,6 +885,8 @@ static int __init sim_init(void)
 
 	sim.debugfs = debugfs_create_dir("nvlink2-sim", NULL);
 	debugfs_create_file("layout", 0444, sim.debugfs, NULL, &sim_layout_fops);
+	debugfs_create_file("opal", 0444, sim.debugfs, NULL, &sim_opal_fops);
+	debugfs_create_file("error", 0200, sim.debugfs, NULL, &sim_error_fops);
 
 	pr_info("nvlink2-sim: domain %04x: %u GPUs (%u described), %u NPU2 links, %u ATSD registers\n",
 		domain, sim.nr_gpus, gpus, sim.nr_links, atsd_regs);

@@ -5,26 +5,93 @@
  * register as a device region (VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD), with
  * the link's target address and speed as capabilities. See
  * Documentation/userspace-api/vfio-nvlink2.rst.
+ *
+ * The firmware describes the link on its node (POWER9 device tree, as
+ * skiboot writes it): "ibm,gpu" (the GPU behind it), "ibm,nvlink" leading
+ * to "ibm,npu-link-index", "ibm,device-tgt-addr" and "ibm,nvlink-speed";
+ * the link's parent, the NPU PHB, lists an ATSD register per link index in
+ * "ibm,mmio-atsd".
  */
 #include <linux/io.h>
 #include <linux/module.h>
-#include <linux/pci.h>
 #include <linux/property.h>
-#include <linux/vfio_pci_core.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "nvlink2.h"
 
 struct npu2_device {
-	struct vfio_pci_core_device core;
-	struct nvlink2_npu_fw fw;
-	struct nvlink2_mem atsd;
-	void __iomem *atsd_regs;
+	struct nvlink2_device nv;
+	u64 tgt;
+	u32 link_speed;
+	void __iomem *atsd;
 };
 
 static struct npu2_device *to_npu(struct vfio_pci_core_device *vdev)
 {
-	return container_of(vdev, struct npu2_device, core);
+	return container_of(vdev, struct npu2_device, nv.core);
 }
+
+/*
+ * The ATSD register of link @index, 0 when the PHB has none for it (POWER9
+ * has 8 for 6 links; a region of size 0 still carries the capabilities).
+ */
+static int npu2_read_atsd(struct fwnode_handle *npu, u32 index, phys_addr_t *atsd)
+{
+	struct fwnode_handle *phb = fwnode_get_parent(npu);
+	int n = phb ? fwnode_property_count_u64(phb, "ibm,mmio-atsd") : 0;
+	u64 *regs = NULL;
+	int ret = 0;
+
+	*atsd = 0;
+	if (n > 0 && index < n) {
+		regs = kcalloc(n, sizeof(*regs), GFP_KERNEL);
+		ret = regs ? fwnode_property_read_u64_array(phb, "ibm,mmio-atsd", regs, n) :
+			     -ENOMEM;
+		if (!ret && (!regs[index] || !PAGE_ALIGNED(regs[index])))
+			ret = -EINVAL;
+		if (!ret)
+			*atsd = regs[index];
+	}
+	kfree(regs);
+	fwnode_handle_put(phb);
+	return ret;
+}
+
+/**
+ * npu2_read_fw() - read the description of an NPU2 NVLink link
+ * @npu: the link's firmware node
+ * @index: set to the link's index in its NPU
+ * @tgt: set to the link's target address
+ * @speed: set to the link speed code
+ * @atsd: set to the physical address of the link's ATSD register, or 0
+ *
+ * Return: 0; -ENODEV when the link has no GPU; -EINVAL when the
+ * description is malformed; -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int npu2_read_fw(struct fwnode_handle *npu, u32 *index, u64 *tgt,
+				  u32 *speed, phys_addr_t *atsd)
+{
+	struct fwnode_handle *ref;
+	int ret;
+
+	ref = fwnode_find_reference(npu, "ibm,gpu", 0);
+	if (IS_ERR(ref))
+		return -ENODEV;
+	fwnode_handle_put(ref);
+
+	ref = fwnode_find_reference(npu, "ibm,nvlink", 0);
+	if (IS_ERR(ref))
+		return -EINVAL;
+	ret = fwnode_property_read_u32(ref, "ibm,npu-link-index", index);
+	fwnode_handle_put(ref);
+	if (ret || fwnode_property_read_u64(npu, "ibm,device-tgt-addr", tgt) ||
+	    fwnode_property_read_u32(npu, "ibm,nvlink-speed", speed))
+		return -EINVAL;
+
+	return npu2_read_atsd(npu, *index, atsd);
+}
+EXPORT_SYMBOL_IF_KUNIT(npu2_read_fw);
 
 static ssize_t npu2_atsd_rw(struct vfio_pci_core_device *vdev,
 			    char __user *buf, size_t count, loff_t *ppos,
@@ -32,14 +99,17 @@ static ssize_t npu2_atsd_rw(struct vfio_pci_core_device *vdev,
 {
 	struct npu2_device *npu = to_npu(vdev);
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	ssize_t done;
+	ssize_t done = -EIO;
 
-	if (!npu->atsd_regs || pos >= npu->atsd.size)
+	if (pos >= npu->nv.mem.size)
 		return -EINVAL;
-	count = min_t(u64, count, npu->atsd.size - pos);
+	count = min_t(u64, count, npu->nv.mem.size - pos);
 
-	done = vfio_pci_core_do_io_rw(vdev, false, npu->atsd_regs, buf, pos,
-				      count, 0, 0, iswrite, VFIO_PCI_IO_WIDTH_8);
+	down_read(&vdev->memory_lock);
+	if (nvlink2_mem_usable(&npu->nv.mem))
+		done = vfio_pci_core_do_io_rw(vdev, false, npu->atsd, buf, pos,
+					      count, 0, 0, iswrite, VFIO_PCI_IO_WIDTH_8);
+	up_read(&vdev->memory_lock);
 	if (done > 0)
 		*ppos += done;
 	return done;
@@ -60,32 +130,22 @@ static int npu2_atsd_add_caps(struct vfio_pci_core_device *vdev,
 	struct vfio_region_info_cap_nvlink2_ssatgt tgt = {
 		.header.id = VFIO_REGION_INFO_CAP_NVLINK2_SSATGT,
 		.header.version = 1,
-		.tgt = npu->fw.tgt,
+		.tgt = npu->tgt,
 	};
 	struct vfio_region_info_cap_nvlink2_lnkspd spd = {
 		.header.id = VFIO_REGION_INFO_CAP_NVLINK2_LNKSPD,
 		.header.version = 1,
-		.link_speed = npu->fw.link_speed,
+		.link_speed = npu->link_speed,
 	};
-	int ret;
 
-	ret = vfio_info_add_capability(caps, &tgt.header, sizeof(tgt));
-	if (ret)
-		return ret;
-	return vfio_info_add_capability(caps, &spd.header, sizeof(spd));
-}
-
-static void npu2_atsd_release(struct vfio_pci_core_device *vdev,
-			      struct vfio_pci_region *region)
-{
-	nvlink2_mem_revoke(region->data, false);
+	return vfio_info_add_capability(caps, &tgt.header, sizeof(tgt)) ?:
+	       vfio_info_add_capability(caps, &spd.header, sizeof(spd));
 }
 
 static const struct vfio_pci_regops npu2_atsd_regops = {
 	.rw = npu2_atsd_rw,
 	.mmap = npu2_atsd_mmap,
 	.add_capability = npu2_atsd_add_caps,
-	.release = npu2_atsd_release,
 };
 
 static int npu2_open_device(struct vfio_device *core_vdev)
@@ -93,25 +153,22 @@ static int npu2_open_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev =
 		container_of(core_vdev, struct vfio_pci_core_device, vdev);
 	struct npu2_device *npu = to_npu(vdev);
-	u32 type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE | PCI_VENDOR_ID_IBM;
-	u32 subtype = VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD;
-	u32 flags = VFIO_REGION_INFO_FLAG_READ |
-		    VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
 	int ret;
 
 	ret = vfio_pci_core_enable(vdev);
 	if (ret)
 		return ret;
 
-	/*
-	 * With no ATSD register for this link the region is still there, of
-	 * size 0: a VMM finds the link's capabilities on it.
-	 */
-	npu->atsd.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions;
-	ret = vfio_pci_core_register_dev_region(vdev, type, subtype,
-						&npu2_atsd_regops,
-						npu->atsd.size, flags,
-						&npu->atsd);
+	/* with no ATSD register the region has size 0: a VMM finds the caps */
+	ret = vfio_pci_core_register_dev_region(vdev,
+						VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
+						PCI_VENDOR_ID_IBM,
+						VFIO_REGION_SUBTYPE_IBM_NVLINK2_ATSD,
+						&npu2_atsd_regops, npu->nv.mem.size,
+						VFIO_REGION_INFO_FLAG_READ |
+						VFIO_REGION_INFO_FLAG_WRITE |
+						VFIO_REGION_INFO_FLAG_MMAP,
+						&npu->nv.mem);
 	if (ret) {
 		vfio_pci_core_disable(vdev);
 		return ret;
@@ -121,44 +178,16 @@ static int npu2_open_device(struct vfio_device *core_vdev)
 	return 0;
 }
 
-static long npu2_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
-		       unsigned long arg)
-{
-	struct vfio_pci_core_device *vdev =
-		container_of(core_vdev, struct vfio_pci_core_device, vdev);
-
-	if (cmd == VFIO_DEVICE_RESET || cmd == VFIO_DEVICE_PCI_HOT_RESET)
-		nvlink2_mem_revoke(&to_npu(vdev)->atsd, false);
-
-	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
-}
-
-static ssize_t npu2_write(struct vfio_device *core_vdev,
-			  const char __user *buf, size_t count,
-			  loff_t *ppos)
-{
-	struct vfio_pci_core_device *vdev =
-		container_of(core_vdev, struct vfio_pci_core_device, vdev);
-
-	/* a function level reset through config space is a reset too */
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_CONFIG_REGION_INDEX &&
-	    nvlink2_config_write_resets(vdev->pdev, buf, count,
-					*ppos & VFIO_PCI_OFFSET_MASK))
-		nvlink2_mem_revoke(&to_npu(vdev)->atsd, false);
-
-	return vfio_pci_core_write(core_vdev, buf, count, ppos);
-}
-
 static const struct vfio_device_ops npu2_vfio_ops = {
 	.name		= "npu2-vfio-pci",
 	.init		= vfio_pci_core_init_dev,
 	.release	= vfio_pci_core_release_dev,
 	.open_device	= npu2_open_device,
 	.close_device	= vfio_pci_core_close_device,
-	.ioctl		= npu2_ioctl,
+	.ioctl		= vfio_pci_core_ioctl,
 	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_pci_core_read,
-	.write		= npu2_write,
+	.write		= vfio_pci_core_write,
 	.mmap		= vfio_pci_core_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,
@@ -171,63 +200,58 @@ static const struct vfio_device_ops npu2_vfio_ops = {
 static int npu2_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct fwnode_handle *fwnode = dev_fwnode(&pdev->dev);
-	struct nvlink2_npu_fw fw;
 	struct npu2_device *npu;
+	phys_addr_t atsd;
+	u32 index, speed;
+	u64 tgt;
 	int ret;
 
-	/* A link with no GPU behind it is of no use: leave it to vfio-pci. */
-	ret = fwnode ? nvlink2_fw_read_npu(fwnode, &fw) : -ENODEV;
+	/* A link with no GPU behind it is of no use: leave it to vfio-pci */
+	ret = fwnode ? npu2_read_fw(fwnode, &index, &tgt, &speed, &atsd) : -ENODEV;
 	if (ret == -EINVAL)
 		pci_warn(pdev, "malformed NVLink2 link description, not using it\n");
 	if (ret)
 		return ret == -ENOMEM ? ret : -ENODEV;
 
-	npu = vfio_alloc_device(npu2_device, core.vdev, &pdev->dev,
-				&npu2_vfio_ops);
+	npu = vfio_alloc_device(npu2_device, nv.core.vdev, &pdev->dev, &npu2_vfio_ops);
 	if (IS_ERR(npu))
 		return PTR_ERR(npu);
-
-	npu->fw = fw;
-	nvlink2_mem_init(&npu->atsd, &npu->core, fw.atsd,
-			 fw.has_atsd ? PAGE_SIZE : 0, true);
-	if (fw.has_atsd) {
-		npu->atsd_regs = ioremap(fw.atsd, PAGE_SIZE);
-		if (!npu->atsd_regs) {
+	npu->nv.mem = (struct nvlink2_mem){
+		.vdev = &npu->nv.core, .base = atsd, .size = atsd ? PAGE_SIZE : 0,
+		.uncached = true,
+	};
+	npu->tgt = tgt;
+	npu->link_speed = speed;
+	if (atsd) {
+		npu->atsd = ioremap(atsd, PAGE_SIZE);
+		if (!npu->atsd) {
 			ret = -ENOMEM;
 			goto put;
 		}
 	}
 
-	dev_set_drvdata(&pdev->dev, &npu->core);
-	ret = vfio_pci_core_register_device(&npu->core);
+	dev_set_drvdata(&pdev->dev, &npu->nv.core);
+	ret = vfio_pci_core_register_device(&npu->nv.core);
 	if (ret)
 		goto unmap;
-
-	if (fw.has_atsd)
-		pci_info(pdev, "NVLink2 link %u, ATSD register %pa\n",
-			 fw.link_index, &npu->atsd.base);
-	else
-		pci_info(pdev, "NVLink2 link %u, no ATSD register\n",
-			 fw.link_index);
+	pci_info(pdev, "NVLink2 link %u, ATSD register %pa\n", index, &atsd);
 	return 0;
 unmap:
-	if (npu->atsd_regs)
-		iounmap(npu->atsd_regs);
+	if (npu->atsd)
+		iounmap(npu->atsd);
 put:
-	vfio_put_device(&npu->core.vdev);
+	vfio_put_device(&npu->nv.core.vdev);
 	return ret;
 }
 
 static void npu2_remove(struct pci_dev *pdev)
 {
-	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
-	struct npu2_device *npu = to_npu(vdev);
+	struct npu2_device *npu = to_npu(dev_get_drvdata(&pdev->dev));
 
-	nvlink2_mem_revoke(&npu->atsd, true);
-	vfio_pci_core_unregister_device(vdev);
-	if (npu->atsd_regs)
-		iounmap(npu->atsd_regs);
-	vfio_put_device(&vdev->vdev);
+	vfio_pci_core_unregister_device(&npu->nv.core);
+	if (npu->atsd)
+		iounmap(npu->atsd);
+	vfio_put_device(&npu->nv.core.vdev);
 }
 
 static const struct pci_device_id npu2_table[] = {
@@ -241,7 +265,7 @@ static struct pci_driver npu2_driver = {
 	.id_table = npu2_table,
 	.probe = npu2_probe,
 	.remove = npu2_remove,
-	.err_handler = &vfio_pci_core_err_handlers,
+	.err_handler = &nvlink2_err_handlers,
 	.driver_managed_dma = true,
 	VFIO_PCI_VARIANT_OVERRIDE
 };

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Shared by the NVLink2 variants of vfio-pci: the firmware description of
- * an NVLink2 GPU and its NPU links, a VFIO region of physical memory whose
- * user mappings can be revoked, and the steps only platform firmware can do.
+ * What nvlink2gpu-vfio-pci and npu2-vfio-pci share: memory outside the
+ * device's BARs (GPU RAM, an ATSD register page) given to userspace as a
+ * device region, and governed as vfio-pci-core governs BARs: faults and
+ * accesses under vdev->memory_lock, mappings zapped by the core before a
+ * reset or a power transition and faulted again afterwards.
  */
 #ifndef VFIO_PCI_NVLINK2_H
 #define VFIO_PCI_NVLINK2_H
 
-#include <linux/fwnode.h>
-#include <linux/mm_types.h>
-#include <linux/rwsem.h>
-#include <linux/types.h>
+#include <linux/mm.h>
+#include <linux/pci.h>
+#include <linux/pfn_t.h>
+#include <linux/vfio_pci_core.h>
 
 /*
  * On a kernel without driver_override aliases the variants answer to their
@@ -24,76 +26,169 @@
 	MODULE_INFO(override_priority, name ":" __stringify(priority))
 #endif
 
-struct kvm;
-struct pci_dev;
-struct vfio_pci_core_device;
-
 /**
- * struct nvlink2_gpu_fw - what the firmware says about an NVLink2 GPU
- * @ram_base: physical address of the GPU RAM (``reg`` of the memory node)
- * @ram_size: size of the GPU RAM in bytes, a multiple of PAGE_SIZE
- * @tgt: the GPU RAM's address as the NPU sees it (``ibm,device-tgt-addr``)
- */
-struct nvlink2_gpu_fw {
-	phys_addr_t ram_base;
-	u64 ram_size;
-	u64 tgt;
-};
-
-/**
- * struct nvlink2_npu_fw - what the firmware says about one NPU2 link
- * @link_index: the link's index in its NPU (``ibm,npu-link-index``)
- * @tgt: the link's target address (``ibm,device-tgt-addr``)
- * @link_speed: the link speed code (``ibm,nvlink-speed``)
- * @has_atsd: whether the PHB has an ATSD register for @link_index
- * @atsd: physical address of that ATSD register, when @has_atsd
- */
-struct nvlink2_npu_fw {
-	u32 link_index;
-	u64 tgt;
-	u32 link_speed;
-	bool has_atsd;
-	phys_addr_t atsd;
-};
-
-int nvlink2_fw_read_gpu(struct fwnode_handle *gpu, struct nvlink2_gpu_fw *fw);
-int nvlink2_fw_read_npu(struct fwnode_handle *npu, struct nvlink2_npu_fw *fw);
-
-/**
- * struct nvlink2_mem - physical memory exposed as a VFIO device region
- * @vdev: the VFIO device whose file the region is mapped through
- * @index: the VFIO region index, set when the region is registered
- * @base: physical address of the memory
- * @size: size of the region in bytes (0: nothing to map)
- * @uncached: map it uncached (a register) rather than cached (RAM)
- * @lock: orders faults against revocation
- * @gen: bumped on each revocation; a mapping faults only in its generation
- * @dead: the device is going away; no new mappings, every fault fails
+ * struct nvlink2_mem - memory given to userspace as a device region
+ * @vdev: the VFIO device the region belongs to
+ * @base: physical address
+ * @size: size in bytes, a multiple of PAGE_SIZE (0: nothing to map)
+ * @uncached: map it uncached, as registers are
+ * @error: error recovery is under way: no access until it ends
  *
- * User mappings fault in PUD, PMD or PTE entries as alignment allows and are
- * revoked by nvlink2_mem_revoke(): after it, touching a mapping made before
- * raises SIGBUS instead of reaching memory the user may no longer own.
+ * @error is written under @vdev->memory_lock held for write.
  */
 struct nvlink2_mem {
 	struct vfio_pci_core_device *vdev;
-	unsigned int index;
 	phys_addr_t base;
 	u64 size;
 	bool uncached;
-	struct rw_semaphore lock;
-	unsigned int gen;
-	bool dead;
+	bool error;
 };
 
-void nvlink2_mem_init(struct nvlink2_mem *mem, struct vfio_pci_core_device *vdev,
-		      phys_addr_t base, u64 size, bool uncached);
-int nvlink2_mem_mmap(struct nvlink2_mem *mem, struct vm_area_struct *vma);
-void nvlink2_mem_revoke(struct nvlink2_mem *mem, bool dead);
-bool nvlink2_config_write_resets(struct pci_dev *pdev, const char __user *buf,
-				 size_t count, loff_t pos);
+/**
+ * struct nvlink2_device - what the devices of both variants start with
+ * @core: the vfio-pci core device
+ * @mem: the memory of its device region
+ */
+struct nvlink2_device {
+	struct vfio_pci_core_device core;
+	struct nvlink2_mem mem;
+};
 
-int nvlink2_platform_map_lpar(struct pci_dev *gpu, struct fwnode_handle *npu,
-			      struct kvm *kvm);
-void nvlink2_platform_unmap_lpar(struct pci_dev *gpu, struct fwnode_handle *npu);
+static inline struct nvlink2_device *to_nvlink2(struct pci_dev *pdev)
+{
+	return container_of(dev_get_drvdata(&pdev->dev), struct nvlink2_device, core);
+}
+
+/*
+ * Whether the memory may be touched, with vdev->memory_lock held: not while
+ * the device is in a low power state (the link is down) or recovers from
+ * an error. A reset holds the lock for write, so it is never under way.
+ */
+static inline bool nvlink2_mem_usable(const struct nvlink2_mem *mem)
+{
+	struct vfio_pci_core_device *vdev = mem->vdev;
+
+	lockdep_assert_held(&vdev->memory_lock);
+	return !vdev->pm_runtime_engaged && vdev->pdev->current_state < PCI_D3hot &&
+	       !mem->error;
+}
+
+/* PTE, PMD or PUD entries, as the alignment of both addresses allows */
+static inline vm_fault_t nvlink2_mem_fault(struct vm_fault *vmf,
+					   unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct nvlink2_mem *mem = vma->vm_private_data;
+	unsigned long addr = ALIGN_DOWN(vmf->address, PAGE_SIZE << order);
+	unsigned long pfn = PHYS_PFN(mem->base) +
+			    (vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) +
+			    ((addr - vma->vm_start) >> PAGE_SHIFT);
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	if (order && (addr < vma->vm_start ||
+		      addr + (PAGE_SIZE << order) > vma->vm_end ||
+		      pfn & ((1UL << order) - 1)))
+		return VM_FAULT_FALLBACK;
+
+	down_read(&mem->vdev->memory_lock);
+	if (!nvlink2_mem_usable(mem))
+		goto out;
+	switch (order) {
+	case 0:
+		ret = vmf_insert_pfn(vma, vmf->address, pfn);
+		break;
+#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
+	case PMD_ORDER:
+		ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+					 vmf->flags & FAULT_FLAG_WRITE);
+		break;
+#endif
+#ifdef CONFIG_ARCH_SUPPORTS_PUD_PFNMAP
+	case PUD_ORDER:
+		ret = vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
+					 vmf->flags & FAULT_FLAG_WRITE);
+		break;
+#endif
+	default:
+		ret = VM_FAULT_FALLBACK;
+	}
+out:
+	up_read(&mem->vdev->memory_lock);
+	return ret;
+}
+
+static inline vm_fault_t nvlink2_mem_page_fault(struct vm_fault *vmf)
+{
+	return nvlink2_mem_fault(vmf, 0);
+}
+
+static const struct vm_operations_struct nvlink2_mem_vm_ops = {
+	.fault = nvlink2_mem_page_fault,
+#ifdef CONFIG_ARCH_SUPPORTS_HUGE_PFNMAP
+	.huge_fault = nvlink2_mem_fault,
+#endif
+};
+
+/*
+ * Map a page-aligned part of the region, any number of times. The mapping
+ * is filled by faults, so that the core's zap takes it away for a reset and
+ * the next access after the reset brings it back.
+ */
+static inline int nvlink2_mem_mmap(struct nvlink2_mem *mem,
+				   struct vm_area_struct *vma)
+{
+	u64 start = (vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
+	u64 len = vma->vm_end - vma->vm_start;
+
+	if (start >= mem->size || len > mem->size - start)
+		return -EINVAL;
+	if (mem->uncached)
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = mem;
+	vma->vm_ops = &nvlink2_mem_vm_ops;
+	return 0;
+}
+
+/*
+ * Error recovery (AER) may reset the device behind vfio's back: take the
+ * memory away from userspace for its duration, as a reset through vfio
+ * does, and give it back once the device has recovered.
+ */
+static inline void nvlink2_mem_error(struct pci_dev *pdev, bool error)
+{
+	struct nvlink2_device *nv = to_nvlink2(pdev);
+
+	down_write(&nv->core.memory_lock);
+	if (error)
+		unmap_mapping_range(nv->core.vdev.inode->i_mapping, 0, 0, true);
+	nv->mem.error = error;
+	up_write(&nv->core.memory_lock);
+}
+
+static inline pci_ers_result_t nvlink2_error_detected(struct pci_dev *pdev,
+						      pci_channel_state_t state)
+{
+	nvlink2_mem_error(pdev, true);
+	return vfio_pci_core_aer_err_detected(pdev, state);
+}
+
+static inline void nvlink2_error_resume(struct pci_dev *pdev)
+{
+	nvlink2_mem_error(pdev, false);
+}
+
+static const struct pci_error_handlers nvlink2_err_handlers = {
+	.error_detected = nvlink2_error_detected,
+	.resume = nvlink2_error_resume,
+};
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/* the firmware readers, for the KUnit suite (nvlink2_fw_kunit.c) */
+int nvlink2gpu_read_fw(struct fwnode_handle *gpu, phys_addr_t *base, u64 *size,
+		       u64 *tgt, u64 *phb_id);
+int npu2_read_fw(struct fwnode_handle *npu, u32 *index, u64 *tgt, u32 *speed,
+		 phys_addr_t *atsd);
+#endif
 
 #endif /* VFIO_PCI_NVLINK2_H */

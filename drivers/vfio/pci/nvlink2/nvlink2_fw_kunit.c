@@ -12,6 +12,7 @@
 #define RAM_BASE	0x20000000000ULL
 #define RAM_SIZE	0x400000000ULL
 #define TGT		0x123400000000ULL
+#define PHB_ID		0x8
 
 static const u64 good_reg[] = { RAM_BASE, RAM_SIZE };
 static const u64 short_reg[] = { RAM_BASE };
@@ -22,6 +23,7 @@ static const u64 atsd[] = { 0x6030201000000ULL, 0x6030201010000ULL,
 
 static const struct property_entry phb_props[] = {
 	PROPERTY_ENTRY_U64_ARRAY("ibm,mmio-atsd", atsd),
+	PROPERTY_ENTRY_U64("ibm,opal-phbid", PHB_ID),
 	{}
 };
 
@@ -126,67 +128,88 @@ static struct fwnode_handle *fw(const struct software_node *node)
 	return software_node_fwnode(node);
 }
 
+struct gpu_fw {
+	phys_addr_t base;
+	u64 size, tgt, phb_id;
+};
+
+static int read_gpu(const struct software_node *node, struct gpu_fw *g)
+{
+	return nvlink2gpu_read_fw(fw(node), &g->base, &g->size, &g->tgt, &g->phb_id);
+}
+
+struct npu_fw {
+	u32 index, speed;
+	u64 tgt;
+	phys_addr_t atsd;
+};
+
+static int read_npu(const struct software_node *node, struct npu_fw *n)
+{
+	return npu2_read_fw(fw(node), &n->index, &n->tgt, &n->speed, &n->atsd);
+}
+
 static void gpu_described(struct kunit *test)
 {
-	struct nvlink2_gpu_fw g = {};
+	struct gpu_fw g = {};
 
-	KUNIT_ASSERT_EQ(test, nvlink2_fw_read_gpu(fw(&gpu_good), &g), 0);
-	KUNIT_EXPECT_EQ(test, g.ram_base, RAM_BASE);
-	KUNIT_EXPECT_EQ(test, g.ram_size, RAM_SIZE);
+	KUNIT_ASSERT_EQ(test, read_gpu(&gpu_good, &g), 0);
+	KUNIT_EXPECT_EQ(test, g.base, RAM_BASE);
+	KUNIT_EXPECT_EQ(test, g.size, RAM_SIZE);
 	KUNIT_EXPECT_EQ(test, g.tgt, TGT);
+	/* the NPU PHB's OPAL id, for the partition mapping */
+	KUNIT_EXPECT_EQ(test, g.phb_id, PHB_ID);
 }
 
 static void gpu_not_nvlink2(struct kunit *test)
 {
-	struct nvlink2_gpu_fw g;
+	struct gpu_fw g;
 
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_gpu(fw(&gpu_plain), &g), -ENODEV);
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_gpu(fw(&gpu_no_mem), &g), -ENODEV);
+	KUNIT_EXPECT_EQ(test, read_gpu(&gpu_plain, &g), -ENODEV);
+	KUNIT_EXPECT_EQ(test, read_gpu(&gpu_no_mem, &g), -ENODEV);
 }
 
 static void gpu_malformed(struct kunit *test)
 {
-	struct nvlink2_gpu_fw g;
+	struct gpu_fw g;
 
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_gpu(fw(&gpu_short), &g), -EINVAL);
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_gpu(fw(&gpu_zero), &g), -EINVAL);
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_gpu(fw(&gpu_unaligned), &g), -EINVAL);
+	KUNIT_EXPECT_EQ(test, read_gpu(&gpu_short, &g), -EINVAL);
+	KUNIT_EXPECT_EQ(test, read_gpu(&gpu_zero, &g), -EINVAL);
+	KUNIT_EXPECT_EQ(test, read_gpu(&gpu_unaligned, &g), -EINVAL);
 }
 
 static void npu_described(struct kunit *test)
 {
-	struct nvlink2_npu_fw n = {};
+	struct npu_fw n = {};
 
-	KUNIT_ASSERT_EQ(test, nvlink2_fw_read_npu(fw(&npu_good), &n), 0);
-	KUNIT_EXPECT_EQ(test, n.link_index, 2);
+	KUNIT_ASSERT_EQ(test, read_npu(&npu_good, &n), 0);
+	KUNIT_EXPECT_EQ(test, n.index, 2);
 	KUNIT_EXPECT_EQ(test, n.tgt, TGT);
-	KUNIT_EXPECT_EQ(test, n.link_speed, 9);
-	KUNIT_EXPECT_TRUE(test, n.has_atsd);
+	KUNIT_EXPECT_EQ(test, n.speed, 9);
 	/* the link's own register, not its neighbour's */
 	KUNIT_EXPECT_EQ(test, n.atsd, atsd[2]);
 }
 
 static void npu_without_atsd(struct kunit *test)
 {
-	struct nvlink2_npu_fw n = { .has_atsd = true, .atsd = 1 };
+	struct npu_fw n = { .atsd = 1 };
 
-	KUNIT_ASSERT_EQ(test, nvlink2_fw_read_npu(fw(&npu_no_atsd), &n), 0);
-	KUNIT_EXPECT_EQ(test, n.link_index, 5);
-	KUNIT_EXPECT_FALSE(test, n.has_atsd);
+	KUNIT_ASSERT_EQ(test, read_npu(&npu_no_atsd, &n), 0);
+	KUNIT_EXPECT_EQ(test, n.index, 5);
 	KUNIT_EXPECT_EQ(test, n.atsd, 0);
 
-	n.has_atsd = true;
-	KUNIT_ASSERT_EQ(test, nvlink2_fw_read_npu(fw(&npu_orphan_phb), &n), 0);
-	KUNIT_EXPECT_FALSE(test, n.has_atsd);
+	n.atsd = 1;
+	KUNIT_ASSERT_EQ(test, read_npu(&npu_orphan_phb, &n), 0);
+	KUNIT_EXPECT_EQ(test, n.atsd, 0);
 }
 
 static void npu_not_usable(struct kunit *test)
 {
-	struct nvlink2_npu_fw n;
+	struct npu_fw n;
 
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_npu(fw(&npu_no_gpu), &n), -ENODEV);
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_npu(fw(&npu_no_speed), &n), -EINVAL);
-	KUNIT_EXPECT_EQ(test, nvlink2_fw_read_npu(fw(&npu_no_mem), &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, read_npu(&npu_no_gpu, &n), -ENODEV);
+	KUNIT_EXPECT_EQ(test, read_npu(&npu_no_speed, &n), -EINVAL);
+	KUNIT_EXPECT_EQ(test, read_npu(&npu_no_mem, &n), -EINVAL);
 }
 
 static int nvlink2_fw_suite_init(struct kunit_suite *suite)
@@ -220,3 +243,4 @@ kunit_test_suite(nvlink2_fw_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the NVLink2 firmware description");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

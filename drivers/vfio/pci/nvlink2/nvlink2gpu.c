@@ -4,31 +4,153 @@
  * over NVLink2, whose RAM the host sees as coherent memory. The variant
  * adds that RAM as a device region (VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM)
  * with its NPU target address (VFIO_REGION_INFO_CAP_NVLINK2_SSATGT), which
- * a VMM maps into the guest. See Documentation/userspace-api/vfio-nvlink2.rst.
+ * a VMM maps into the guest, and maps the GPU into the guest's partition
+ * while a KVM guest has it. See Documentation/userspace-api/vfio-nvlink2.rst.
+ *
+ * The firmware describes the GPU's RAM on its first NPU link (POWER9
+ * device tree, as skiboot writes it): the GPU's "ibm,npu" phandle leads to
+ * the link, whose "memory-region" leads to the memory node ("reg": base,
+ * size) and whose "ibm,device-tgt-addr" is the target address; the link's
+ * parent is the NPU PHB ("ibm,opal-phbid").
  */
 #include <linux/io.h>
+#include <linux/kvm_host.h>
 #include <linux/module.h>
-#include <linux/pci.h>
 #include <linux/property.h>
 #include <linux/uaccess.h>
-#include <linux/vfio_pci_core.h>
+#include <kunit/visibility.h>
 
 #include "nvlink2.h"
+
+#ifdef CONFIG_PPC_POWERNV
+#include <asm/opal.h>
+#include <asm/reg.h>
+#define NVLINK2GPU_MSR		(MSR_DR | MSR_PR)
+#define nvlink2gpu_lpid(kvm)	((kvm)->arch.lpid)
+#else
+/*
+ * Off POWER9, a simulation of the platform may stand in for OPAL's NPU
+ * calls (the project's test node does); without one there is no partition
+ * to map a GPU into. Its partitions are numbered after the VM.
+ */
+s64 __weak opal_npu_map_lpar(u64 phb_id, u64 bdf, u64 lparid, u64 lpcr);
+s64 __weak opal_npu_init_context(u64 phb_id, int pasid, u64 msr, u64 bdf);
+s64 __weak opal_npu_destroy_context(u64 phb_id, u64 pid, u64 bdf);
+#define NVLINK2GPU_MSR		(BIT(4) | BIT(14))	/* POWER's MSR_DR | MSR_PR */
+#define nvlink2gpu_lpid(kvm)	((u64)(unsigned long)(kvm) >> PAGE_SHIFT)
+#endif
+
+#ifdef CONFIG_SPAPR_TCE_IOMMU
+#include <asm/mmu_context.h>
+#endif
 
 /* Largest piece of GPU RAM mapped into the kernel at once by read/write */
 #define NVLINK2GPU_RW_WINDOW	SZ_4M
 
 struct nvlink2gpu_device {
-	struct vfio_pci_core_device core;
-	struct nvlink2_gpu_fw fw;
-	struct fwnode_handle *npu;
-	struct nvlink2_mem ram;
-	bool lpar_mapped;
+	struct nvlink2_device nv;
+	u64 tgt;
+	u64 phb_id;
+	bool lpar;
+#ifdef CONFIG_SPAPR_TCE_IOMMU
+	struct mutex prereg_lock;	/* preregs */
+	struct list_head preregs;
+#endif
 };
 
 static struct nvlink2gpu_device *to_gpu(struct vfio_pci_core_device *vdev)
 {
-	return container_of(vdev, struct nvlink2gpu_device, core);
+	return container_of(vdev, struct nvlink2gpu_device, nv.core);
+}
+
+/**
+ * nvlink2gpu_read_fw() - read the NVLink2 description of a GPU
+ * @gpu: the GPU's firmware node
+ * @base: set to the physical address of the GPU RAM
+ * @size: set to its size, a multiple of PAGE_SIZE
+ * @tgt: set to its address as the NPU sees it
+ * @phb_id: set to the OPAL id of the NPU PHB (0 if the firmware has none)
+ *
+ * Return: 0; -ENODEV when the node says nothing of NVLink2 (no NPU link or
+ * no memory region); -EINVAL when the description is malformed.
+ */
+VISIBLE_IF_KUNIT int nvlink2gpu_read_fw(struct fwnode_handle *gpu, phys_addr_t *base,
+					u64 *size, u64 *tgt, u64 *phb_id)
+{
+	struct fwnode_handle *npu, *mem, *phb;
+	u64 reg[2];
+	int ret = -ENODEV;
+
+	npu = fwnode_find_reference(gpu, "ibm,npu", 0);
+	if (IS_ERR(npu))
+		return -ENODEV;
+	mem = fwnode_find_reference(npu, "memory-region", 0);
+	if (IS_ERR(mem))
+		goto put_npu;
+
+	ret = -EINVAL;
+	if (fwnode_property_read_u64_array(mem, "reg", reg, ARRAY_SIZE(reg)) ||
+	    fwnode_property_read_u64(npu, "ibm,device-tgt-addr", tgt))
+		goto put_mem;
+	/* mapped by pages, so made of whole pages */
+	if (!reg[1] || !PAGE_ALIGNED(reg[0]) || !PAGE_ALIGNED(reg[1]) ||
+	    reg[0] + reg[1] < reg[0])
+		goto put_mem;
+	*base = reg[0];
+	*size = reg[1];
+	*phb_id = 0;
+	phb = fwnode_get_parent(npu);
+	if (phb)
+		fwnode_property_read_u64(phb, "ibm,opal-phbid", phb_id);
+	fwnode_handle_put(phb);
+	ret = 0;
+put_mem:
+	fwnode_handle_put(mem);
+put_npu:
+	fwnode_handle_put(npu);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(nvlink2gpu_read_fw);
+
+/*
+ * Map the GPU into the partition of the KVM guest that opened it, and set
+ * up the translation context of its accesses (MSR bits of a guest's
+ * problem state with data relocation), in the order of 5.12's
+ * pnv_npu2_map_lpar_dev(). OPAL takes no LPCR bits: they are for hash ATS.
+ */
+static int nvlink2gpu_map_lpar(struct nvlink2gpu_device *gpu, struct kvm *kvm)
+{
+	struct pci_dev *pdev = gpu->nv.core.pdev;
+	s64 rc;
+
+	if (!opal_npu_map_lpar || !gpu->phb_id)
+		return -ENODEV;
+	rc = opal_npu_map_lpar(gpu->phb_id, pci_dev_id(pdev), nvlink2gpu_lpid(kvm), 0);
+	if (!rc) {
+		rc = opal_npu_init_context(gpu->phb_id, 0, NVLINK2GPU_MSR, pci_dev_id(pdev));
+		if (rc < 0)
+			opal_npu_map_lpar(gpu->phb_id, pci_dev_id(pdev), 0, 0);
+	}
+	if (rc < 0) {
+		pci_err(pdev, "OPAL refused to map the GPU to partition %llu: %lld\n",
+			(u64)nvlink2gpu_lpid(kvm), rc);
+		return -EIO;
+	}
+	gpu->lpar = true;
+	return 0;
+}
+
+/* Give the GPU back to the host partition (LPID 0), once it is quiet */
+static void nvlink2gpu_unmap_lpar(struct nvlink2gpu_device *gpu)
+{
+	u64 bdf = pci_dev_id(gpu->nv.core.pdev);
+
+	if (!gpu->lpar)
+		return;
+	if (opal_npu_destroy_context(gpu->phb_id, 0, bdf) ||
+	    opal_npu_map_lpar(gpu->phb_id, bdf, 0, 0))
+		pci_warn(gpu->nv.core.pdev, "OPAL could not give the GPU back to the host\n");
+	gpu->lpar = false;
 }
 
 /*
@@ -40,26 +162,26 @@ static ssize_t nvlink2gpu_ram_rw(struct vfio_pci_core_device *vdev,
 				 char __user *buf, size_t count, loff_t *ppos,
 				 bool iswrite)
 {
-	struct nvlink2gpu_device *gpu = to_gpu(vdev);
+	struct nvlink2_mem *ram = &to_gpu(vdev)->nv.mem;
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	size_t done = 0;
+	ssize_t done = 0;
 
-	if (pos >= gpu->fw.ram_size)
+	if (pos >= ram->size)
 		return -EINVAL;
-	count = min_t(u64, count, gpu->fw.ram_size - pos);
+	count = min_t(u64, count, ram->size - pos);
 
-	while (done < count) {
-		u64 off = pos + done;
-		u64 start = ALIGN_DOWN(off, PAGE_SIZE);
-		size_t n = min_t(u64, count - done,
-				 NVLINK2GPU_RW_WINDOW - (off - start));
-		void *p;
-		unsigned long left;
+	down_read(&vdev->memory_lock);
+	if (!nvlink2_mem_usable(ram))
+		done = -EIO;
+	while (done >= 0 && (size_t)done < count) {
+		u64 off = pos + done, start = ALIGN_DOWN(off, PAGE_SIZE);
+		size_t n = min_t(u64, count - done, NVLINK2GPU_RW_WINDOW - (off - start));
+		void *p = memremap(ram->base + start, PAGE_ALIGN(off - start + n),
+				   MEMREMAP_WB);
+		size_t left;
 
-		p = memremap(gpu->fw.ram_base + start,
-			     PAGE_ALIGN(off - start + n), MEMREMAP_WB);
 		if (!p)
-			return done ? done : -EFAULT;
+			break;
 		if (iswrite)
 			left = copy_from_user(p + (off - start), buf + done, n);
 		else
@@ -69,18 +191,77 @@ static ssize_t nvlink2gpu_ram_rw(struct vfio_pci_core_device *vdev,
 		if (left)
 			break;
 	}
+	up_read(&vdev->memory_lock);
 
 	if (!done)
 		return -EFAULT;
-	*ppos += done;
+	if (done > 0)
+		*ppos += done;
 	return done;
 }
+
+#ifdef CONFIG_SPAPR_TCE_IOMMU
+/*
+ * A guest may point DMA at its GPU RAM: register each mapping with the
+ * sPAPR TCE memory tracker, which translates such DMA, as 5.12 did.
+ */
+struct nvlink2gpu_prereg {
+	struct list_head node;
+	struct mm_struct *mm;
+	struct mm_iommu_table_group_mem_t *mem;
+};
+
+static int nvlink2gpu_prereg(struct nvlink2gpu_device *gpu, struct vm_area_struct *vma)
+{
+	u64 start = (vma->vm_pgoff << PAGE_SHIFT) & VFIO_PCI_OFFSET_MASK;
+	struct nvlink2gpu_prereg *p = kzalloc(sizeof(*p), GFP_KERNEL);
+	long ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = mm_iommu_newdev(vma->vm_mm, vma->vm_start, vma_pages(vma),
+			      gpu->nv.mem.base + start, &p->mem);
+	if (ret) {
+		kfree(p);
+		return ret;
+	}
+	mmgrab(vma->vm_mm);
+	p->mm = vma->vm_mm;
+	mutex_lock(&gpu->prereg_lock);
+	list_add(&p->node, &gpu->preregs);
+	mutex_unlock(&gpu->prereg_lock);
+	return 0;
+}
+
+static void nvlink2gpu_unprereg(struct nvlink2gpu_device *gpu)
+{
+	struct nvlink2gpu_prereg *p, *n;
+
+	list_for_each_entry_safe(p, n, &gpu->preregs, node) {
+		WARN_ON(mm_iommu_put(p->mm, p->mem));
+		mmdrop(p->mm);
+		list_del(&p->node);
+		kfree(p);
+	}
+}
+#else
+static int nvlink2gpu_prereg(struct nvlink2gpu_device *gpu, struct vm_area_struct *vma)
+{
+	return 0;
+}
+
+static void nvlink2gpu_unprereg(struct nvlink2gpu_device *gpu)
+{
+}
+#endif
 
 static int nvlink2gpu_ram_mmap(struct vfio_pci_core_device *vdev,
 			       struct vfio_pci_region *region,
 			       struct vm_area_struct *vma)
 {
-	return nvlink2_mem_mmap(region->data, vma);
+	int ret = nvlink2_mem_mmap(region->data, vma);
+
+	return ret ?: nvlink2gpu_prereg(to_gpu(vdev), vma);
 }
 
 static int nvlink2gpu_ram_add_cap(struct vfio_pci_core_device *vdev,
@@ -90,17 +271,17 @@ static int nvlink2gpu_ram_add_cap(struct vfio_pci_core_device *vdev,
 	struct vfio_region_info_cap_nvlink2_ssatgt cap = {
 		.header.id = VFIO_REGION_INFO_CAP_NVLINK2_SSATGT,
 		.header.version = 1,
-		.tgt = to_gpu(vdev)->fw.tgt,
+		.tgt = to_gpu(vdev)->tgt,
 	};
 
 	return vfio_info_add_capability(caps, &cap.header, sizeof(cap));
 }
 
-/* The region goes with the open device: no mapping of it may outlive that */
+/* At close: no mapping is left, each pinned the device file */
 static void nvlink2gpu_ram_release(struct vfio_pci_core_device *vdev,
 				   struct vfio_pci_region *region)
 {
-	nvlink2_mem_revoke(region->data, false);
+	nvlink2gpu_unprereg(to_gpu(vdev));
 }
 
 static const struct vfio_pci_regops nvlink2gpu_ram_regops = {
@@ -115,97 +296,56 @@ static int nvlink2gpu_open_device(struct vfio_device *core_vdev)
 	struct vfio_pci_core_device *vdev =
 		container_of(core_vdev, struct vfio_pci_core_device, vdev);
 	struct nvlink2gpu_device *gpu = to_gpu(vdev);
-	u32 type = VFIO_REGION_TYPE_PCI_VENDOR_TYPE | PCI_VENDOR_ID_NVIDIA;
-	u32 subtype = VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM;
-	u32 flags = VFIO_REGION_INFO_FLAG_READ |
-		    VFIO_REGION_INFO_FLAG_WRITE | VFIO_REGION_INFO_FLAG_MMAP;
 	int ret;
 
 	ret = vfio_pci_core_enable(vdev);
 	if (ret)
 		return ret;
 
-	gpu->ram.index = VFIO_PCI_NUM_REGIONS + vdev->num_regions;
-	ret = vfio_pci_core_register_dev_region(vdev, type, subtype,
+	ret = vfio_pci_core_register_dev_region(vdev,
+						VFIO_REGION_TYPE_PCI_VENDOR_TYPE |
+						PCI_VENDOR_ID_NVIDIA,
+						VFIO_REGION_SUBTYPE_NVIDIA_NVLINK2_RAM,
 						&nvlink2gpu_ram_regops,
-						gpu->fw.ram_size, flags,
-						&gpu->ram);
-	if (ret)
-		goto disable;
-
-	ret = nvlink2_platform_map_lpar(vdev->pdev, gpu->npu, core_vdev->kvm);
-	if (ret)
-		goto disable;
-	gpu->lpar_mapped = !!core_vdev->kvm;
+						gpu->nv.mem.size,
+						VFIO_REGION_INFO_FLAG_READ |
+						VFIO_REGION_INFO_FLAG_WRITE |
+						VFIO_REGION_INFO_FLAG_MMAP,
+						&gpu->nv.mem);
+	if (!ret && core_vdev->kvm)
+		ret = nvlink2gpu_map_lpar(gpu, core_vdev->kvm);
+	if (ret) {
+		vfio_pci_core_disable(vdev);
+		return ret;
+	}
 
 	vfio_pci_core_finish_enable(vdev);
 	return 0;
-
-disable:
-	vfio_pci_core_disable(vdev);
-	return ret;
 }
 
+/*
+ * The core first stops the GPU (bus mastering off, reset): only then does
+ * it go back to the host partition, as 5.12 did.
+ */
 static void nvlink2gpu_close_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev =
 		container_of(core_vdev, struct vfio_pci_core_device, vdev);
-	struct nvlink2gpu_device *gpu = to_gpu(vdev);
 
-	if (gpu->lpar_mapped)
-		nvlink2_platform_unmap_lpar(vdev->pdev, gpu->npu);
-	gpu->lpar_mapped = false;
 	vfio_pci_core_close_device(core_vdev);
-}
-
-static long nvlink2gpu_ioctl(struct vfio_device *core_vdev, unsigned int cmd,
-			     unsigned long arg)
-{
-	struct vfio_pci_core_device *vdev =
-		container_of(core_vdev, struct vfio_pci_core_device, vdev);
-
-	/* what a reset leaves in GPU RAM is not what the mapping showed */
-	if (cmd == VFIO_DEVICE_RESET || cmd == VFIO_DEVICE_PCI_HOT_RESET)
-		nvlink2_mem_revoke(&to_gpu(vdev)->ram, false);
-
-	return vfio_pci_core_ioctl(core_vdev, cmd, arg);
-}
-
-static void nvlink2gpu_release_dev(struct vfio_device *core_vdev)
-{
-	struct vfio_pci_core_device *vdev =
-		container_of(core_vdev, struct vfio_pci_core_device, vdev);
-
-	fwnode_handle_put(to_gpu(vdev)->npu);
-	vfio_pci_core_release_dev(core_vdev);
-}
-
-static ssize_t nvlink2gpu_write(struct vfio_device *core_vdev,
-				const char __user *buf, size_t count,
-				loff_t *ppos)
-{
-	struct vfio_pci_core_device *vdev =
-		container_of(core_vdev, struct vfio_pci_core_device, vdev);
-
-	/* a function level reset through config space is a reset too */
-	if (VFIO_PCI_OFFSET_TO_INDEX(*ppos) == VFIO_PCI_CONFIG_REGION_INDEX &&
-	    nvlink2_config_write_resets(vdev->pdev, buf, count,
-					*ppos & VFIO_PCI_OFFSET_MASK))
-		nvlink2_mem_revoke(&to_gpu(vdev)->ram, false);
-
-	return vfio_pci_core_write(core_vdev, buf, count, ppos);
+	nvlink2gpu_unmap_lpar(to_gpu(vdev));
 }
 
 static const struct vfio_device_ops nvlink2gpu_vfio_ops = {
 	.name		= "nvlink2gpu-vfio-pci",
 	.init		= vfio_pci_core_init_dev,
-	.release	= nvlink2gpu_release_dev,
+	.release	= vfio_pci_core_release_dev,
 	.open_device	= nvlink2gpu_open_device,
 	.close_device	= nvlink2gpu_close_device,
-	.ioctl		= nvlink2gpu_ioctl,
+	.ioctl		= vfio_pci_core_ioctl,
 	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_pci_core_read,
-	.write		= nvlink2gpu_write,
+	.write		= vfio_pci_core_write,
 	.mmap		= vfio_pci_core_mmap,
 	.request	= vfio_pci_core_request,
 	.match		= vfio_pci_core_match,
@@ -215,54 +355,48 @@ static const struct vfio_device_ops nvlink2gpu_vfio_ops = {
 	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
 };
 
-static int nvlink2gpu_probe(struct pci_dev *pdev,
-			    const struct pci_device_id *id)
+static int nvlink2gpu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct fwnode_handle *fwnode = dev_fwnode(&pdev->dev);
 	struct nvlink2gpu_device *gpu;
-	struct nvlink2_gpu_fw fw;
+	phys_addr_t base;
+	u64 size, tgt, phb_id;
 	int ret;
 
-	/* Without NVLink2 this is a plain GPU: leave it to base vfio-pci. */
-	ret = fwnode ? nvlink2_fw_read_gpu(fwnode, &fw) : -ENODEV;
+	/* Without NVLink2 this is a plain GPU: leave it to base vfio-pci */
+	ret = fwnode ? nvlink2gpu_read_fw(fwnode, &base, &size, &tgt, &phb_id) : -ENODEV;
 	if (ret == -EINVAL)
 		pci_warn(pdev, "malformed NVLink2 GPU RAM description, not using it\n");
 	if (ret)
 		return -ENODEV;
 
-	gpu = vfio_alloc_device(nvlink2gpu_device, core.vdev, &pdev->dev,
+	gpu = vfio_alloc_device(nvlink2gpu_device, nv.core.vdev, &pdev->dev,
 				&nvlink2gpu_vfio_ops);
 	if (IS_ERR(gpu))
 		return PTR_ERR(gpu);
+	gpu->nv.mem = (struct nvlink2_mem){ .vdev = &gpu->nv.core, .base = base, .size = size };
+	gpu->tgt = tgt;
+	gpu->phb_id = phb_id;
+#ifdef CONFIG_SPAPR_TCE_IOMMU
+	mutex_init(&gpu->prereg_lock);
+	INIT_LIST_HEAD(&gpu->preregs);
+#endif
 
-	gpu->fw = fw;
-	gpu->npu = fwnode_find_reference(fwnode, "ibm,npu", 0);
-	if (IS_ERR(gpu->npu)) {
-		gpu->npu = NULL;
-		ret = -ENODEV;
-		goto put;
+	dev_set_drvdata(&pdev->dev, &gpu->nv.core);
+	ret = vfio_pci_core_register_device(&gpu->nv.core);
+	if (ret) {
+		vfio_put_device(&gpu->nv.core.vdev);
+		return ret;
 	}
-	nvlink2_mem_init(&gpu->ram, &gpu->core, fw.ram_base, fw.ram_size, false);
-
-	dev_set_drvdata(&pdev->dev, &gpu->core);
-	ret = vfio_pci_core_register_device(&gpu->core);
-	if (ret)
-		goto put;
-
-	pci_info(pdev, "NVLink2 GPU RAM %pa+%#llx, target address %#llx\n",
-		 &gpu->fw.ram_base, gpu->fw.ram_size, gpu->fw.tgt);
+	pci_info(pdev, "NVLink2 GPU RAM %pa+%#llx, target address %#llx\n", &base, size, tgt);
 	return 0;
-put:
-	vfio_put_device(&gpu->core.vdev);
-	return ret;
 }
 
+/* Users are asked to let go first (the device request), then it goes */
 static void nvlink2gpu_remove(struct pci_dev *pdev)
 {
 	struct vfio_pci_core_device *vdev = dev_get_drvdata(&pdev->dev);
 
-	/* users may keep the device open for a while yet: cut their mappings */
-	nvlink2_mem_revoke(&to_gpu(vdev)->ram, true);
 	vfio_pci_core_unregister_device(vdev);
 	vfio_put_device(&vdev->vdev);
 }
@@ -281,7 +415,7 @@ static struct pci_driver nvlink2gpu_driver = {
 	.id_table = nvlink2gpu_table,
 	.probe = nvlink2gpu_probe,
 	.remove = nvlink2gpu_remove,
-	.err_handler = &vfio_pci_core_err_handlers,
+	.err_handler = &nvlink2_err_handlers,
 	.driver_managed_dma = true,
 	VFIO_PCI_VARIANT_OVERRIDE
 };
