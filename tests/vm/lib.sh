@@ -183,6 +183,50 @@ ok_cmd() {
 	ok $? "$d"
 }
 
+# --- kernel builds as test points (tests/host) ------------------------------
+# kbuild_ok DESCRIPTION TARGETS MAKE...: run MAKE... on TARGETS (objects
+# file.o or directories dir/ of the kernel tree, built in $obj) as one test
+# point. Red when make fails ("No rule to make target ... Stop." and
+# "Error 2" contain no lowercase "error"), when it prints an error or a
+# warning in any case, or when a target produced no object. An absolute
+# TARGET is outside the tree (the self-test's inputs): built alone as an
+# external module (M=). Lines of the file $known_warnings, if set (paths
+# relative to $tree, no line numbers), are the pristine tree's: not counted.
+kbuild_ok() {
+	local d=$1 out rc bad t made=1 goals=() outs=()
+	shift
+	for t in $1; do
+		case $t in
+		/*/) goals+=(M="${t%/}"); outs+=("$t") ;;
+		/*) goals+=(M="$(dirname "$t")" "$(basename "$t")"); outs+=("$t") ;;
+		*) goals+=("$t"); outs+=("$obj/$t") ;;
+		esac
+	done
+	shift
+	for t in "${outs[@]}"; do
+		if [ "${t%/}" != "$t" ]; then find "$t" -name '*.o' -delete 2>/dev/null; else rm -f "$t"; fi
+	done
+	out=$("$@" "${goals[@]}" 2>&1)
+	rc=$?
+	bad=$(printf '%s\n' "$out" | grep -iE 'error|warning')
+	if [ -n "$bad" ] && [ -n "$known_warnings" ]; then
+		bad=$(printf '%s\n' "$bad" | sed -E "s|^$tree/||; s|:[0-9]+:[0-9]+:|:|" |
+			grep -vxF -f <(grep -v '^#' "$known_warnings"))
+	fi
+	for t in "${outs[@]}"; do
+		if [ "${t%/}" != "$t" ]; then
+			[ -n "$(find "$t" -name '*.o' 2>/dev/null | head -n1)" ] || made=0
+		else
+			[ -f "$t" ] || made=0
+		fi
+	done
+	ok "$([ $rc = 0 ] && [ -z "$bad" ] && [ $made = 1 ]; echo $?)" "$d"
+	[ $rc = 0 ] || diag "make exited $rc"
+	[ $made = 1 ] || diag "no object produced"
+	[ -z "$bad" ] || printf '%s\n' "$bad" | sed 's/^/# /' | head -20
+	[ $rc = 0 ] || printf '%s\n' "$out" | grep -F 'Stop.' | sed 's/^/# /' | head -5
+}
+
 need_modules() { # skip the whole script on a kernel without modules
 	if ! have_modules; then
 		skip "CONFIG_MODULES=n in this kernel (=y flavour): $1" "$1"
