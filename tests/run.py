@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -245,6 +246,97 @@ def run_host(res, pattern):
                     f"plan {plan}, {len(points)} results, exit {p.returncode}: {p.stderr[-300:]}")
 
 
+def host_check(script, env):
+    """Run tests/host/SCRIPT with ENV: {description: (status, its diagnostics)}."""
+    p = subprocess.run(["bash", os.path.join(TOP, "tests", "host", script)],
+                       capture_output=True, text=True, cwd=TOP, timeout=1800,
+                       env=dict(os.environ, **env))
+    points, last = {}, None
+    for line in p.stdout.splitlines():
+        m = TAP.match(line)
+        if m:
+            last = m.group(2)
+            status = "skip" if m.group(3) == "SKIP" else "pass" if m.group(1) == "ok" else "fail"
+            points[last] = (status, "")
+        elif line.startswith("#") and last:
+            points[last] = (points[last][0], points[last][1] + line + "\n")
+    return points
+
+
+def run_host_selftest(res):
+    """Each host build check must turn red on a deliberately broken input of
+    tests/broken/ (for the reason its diagnostics give) and stay green on a
+    clean one; nothing else of the check may fail."""
+    broken = os.path.join(TOP, "tests", "broken")
+    tmp = tempfile.mkdtemp(prefix="vv-selftest-")
+
+    def kb(arch, f):
+        return os.path.join(tmp, arch, f)
+    for arch in ("x86", "ppc"):
+        shutil.copytree(os.path.join(broken, "kbuild"), os.path.join(tmp, arch))
+    # the pristine tree's sparse warning in drivers/base/bus.c, dropped from
+    # the baseline, must turn series.sh red; pci-driver.c's must not
+    baseline = os.path.join(tmp, "baseline")
+    with open(os.path.join(TOP, "kernel", "sparse-baseline.txt")) as f, open(baseline, "w") as b:
+        b.writelines(l for l in f if not l.startswith("drivers/base/bus.c:"))
+    red_w1 = ("fail", "Wunused-but-set-variable")
+    cases = (
+        ("kcode", "a checkpatch error, a W=1 and a sparse warning, a missing source", {
+            "VV_KCODE_FILES": f"{kb('x86', 'clean.c')} {kb('x86', 'style.c')}",
+            "VV_KCODE_TARGETS": " ".join(kb("x86", o) for o in
+                                         ("clean.o", "w1.o", "sparse.o", "missing.o")),
+        }, {
+            f"checkpatch --strict: {kb('x86', 'clean.c')}": ("pass", ""),
+            f"checkpatch --strict: {kb('x86', 'style.c')}": ("fail", "space required before"),
+            f"W=1 and sparse clean: {kb('x86', 'clean.o')}": ("pass", ""),
+            f"W=1 and sparse clean: {kb('x86', 'w1.o')}": red_w1,
+            f"W=1 and sparse clean: {kb('x86', 'sparse.o')}": ("fail", "Should it be static"),
+            f"W=1 and sparse clean: {kb('x86', 'missing.o')}": ("fail", "No rule to make target"),
+        }),
+        ("series", "a checkpatch error, a sparse warning not in the baseline, a missing source", {
+            "VV_SERIES_DIR": os.path.join(broken, "series"),
+            "VV_SERIES_FILES": "",
+            "VV_SERIES_OBJS": "drivers/base/bus.o drivers/pci/pci-driver.o "
+                              "drivers/base/vv_selftest_missing.o",
+            "VV_SPARSE_BASELINE": baseline,
+        }, {
+            "checkpatch --strict: 0001-driver-core-Say-what-system_kset-is.patch": ("pass", ""),
+            "checkpatch --strict: 0002-driver-core-Tidy-bus_is_registered.patch":
+                ("fail", "space required before"),
+            "W=1 and sparse clean: drivers/base/bus.o": ("fail", "context imbalance"),
+            "W=1 and sparse clean: drivers/pci/pci-driver.o": ("pass", ""),
+            "W=1 and sparse clean: drivers/base/vv_selftest_missing.o":
+                ("fail", "No rule to make target"),
+        }),
+        ("series-bisect", "a patch that does not build", {
+            "VV_SERIES_DIR": os.path.join(broken, "bisect"),
+        }, {
+            "patch 1 builds on its own: selftest: Add a file that does not build":
+                ("fail", "undeclared (first use in this function)"),
+            "patch 2 builds on its own: selftest: Make the file build": ("pass", ""),
+        }),
+        ("ppc64le", "a W=1 warning", {
+            "VV_PPC64LE_TARGETS": f"{kb('ppc', 'clean.o')} {kb('ppc', 'w1.o')}",
+        }, {
+            f"ppc64le W=1 compile: {kb('ppc', 'clean.o')}": ("pass", ""),
+            f"ppc64le W=1 compile: {kb('ppc', 'w1.o')}": red_w1,
+        }),
+    )
+    for script, why, env, want in cases:
+        got = host_check(script + ".sh", env)
+        name = f"selftest: host check {script} is red on {why}, green on a clean input"
+        if got and all(s == "skip" for s, _ in got.values()):
+            res.add(name, "skip", "; ".join(got))
+            continue
+        wrong = [f"{d}: {got.get(d, ('missing', ''))[0]}, want {st}"
+                 + (f" saying '{reason}'" if reason else "")
+                 for d, (st, reason) in want.items()
+                 if got.get(d, ("missing", ""))[0] != st or reason not in got[d][1]]
+        wrong += [f"{d}: {st}" for d, (st, _) in got.items() if d not in want and st == "fail"]
+        res.add(name, "fail" if wrong else "pass", "; ".join(wrong)[:600])
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
 def run_selftest(res, flavour, timeout):
     """The harness must turn red on a failing test and on a splat."""
     for case, why in (("fail", "a failing test"), ("warn", "a WARN_ON splat")):
@@ -327,6 +419,7 @@ def main():
     if args.bench_report:
         bench_report(os.path.join(BUILD, "vm", f"{args.flavour[0]}-bench"), args.bench_report)
     if args.selftest:
+        run_host_selftest(res)
         run_selftest(res, "m", args.timeout)
     if res.failures:
         print("# failed: " + "; ".join(res.failures[:20]))
