@@ -6,8 +6,10 @@ Host suites are TAP programs run here. VM suites boot a test kernel in
 QEMU with the host's root as the guest's (read-only 9p + overlayfs), run
 tests/vm/<suite>/*.sh inside, and read back their TAP plus the KUnit KTAP
 from the console. A run fails on any failed test, on a guest that did not
-finish (timeout, panic), and on any kernel splat in the log even when
-every test passed. The last line is 'N passed, N failed[, N skipped]'.
+finish (timeout, panic), on a required KUnit suite missing or short
+(KUNIT_REQUIRED), and on any kernel splat in the log even when every test
+passed. The last line is 'N passed, N failed[, N skipped]': tests only,
+benchmark figures are diagnostics and rows of bench.csv.
 """
 
 import argparse
@@ -95,6 +97,42 @@ def parse_kunit(console):
         if m and suite == m.group(2):
             suite = None
     return out
+
+
+# KUnit suites a boot must print, per flavour, with at least this many
+# cases that ran (not skipped): a suite missing or short fails the run. A
+# suite built as a module runs only when a test loads it: (cases, "suite/
+# test") requires it only from boots that ran that test.
+KUNIT_REQUIRED = {
+    "m": {"pci_driver_override": 11, "vfio_variant_smoke": 2,
+          "nvlink2_fw": (6, "cases/nvlink2")},
+    "y": {"pci_driver_override": 11, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+    "m-debug": {"pci_driver_override": 11, "vfio_variant_smoke": 2,
+                "nvlink2_fw": (6, "cases/nvlink2")},
+    "y-debug": {"pci_driver_override": 11, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+}
+
+
+def kunit_required(flavour, console, ran):
+    """(name, status, note) for each suite KUNIT_REQUIRED asks of this boot;
+    ran: the 'suite/test' names the boot ran."""
+    if flavour not in KUNIT_REQUIRED:
+        return [("kunit", "fail", f"no required KUnit suites for flavour {flavour}: "
+                 "add them to KUNIT_REQUIRED in tests/run.py")]
+    cases = {}
+    for s, _, status, _ in parse_kunit(console):
+        if status != "skip":
+            cases[s] = cases.get(s, 0) + 1
+    found = []
+    for suite, want in KUNIT_REQUIRED[flavour].items():
+        want, test = want if isinstance(want, tuple) else (want, None)
+        if test and test not in ran:
+            continue
+        got = cases.get(suite, 0)
+        found.append((f"kunit suite {suite} ran (at least {want} cases)",
+                      "pass" if got >= want else "fail",
+                      "" if got >= want else f"{got} cases ran" if got else "missing"))
+    return found
 
 
 def splats(console):
@@ -217,6 +255,7 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, 
             found.append((name, "fail", f"exited {rc}"))
     for s, case, status, note in parse_kunit(console):
         found.append((f"kunit {s}.{case}", status, note))
+    found += kunit_required(flavour, console, {f"{suite}/{n}" for n in names})
     bad = splats(console)
     for line in bad:
         found.append(("kernel log", "fail", "splat: " + line))
@@ -337,10 +376,32 @@ def run_host_selftest(res):
     shutil.rmtree(tmp, ignore_errors=True)
 
 
+def kunit_without(console, suite, case=None):
+    """The console with SUITE's KTAP cut out, or only CASE's result line."""
+    out, inside = [], False
+    for line in console.splitlines():
+        bare = STAMP.sub("", line)
+        if case:
+            if not re.match(rf"^    (not ok|ok) \d+ {case}\b", bare):
+                out.append(line)
+            continue
+        inside = inside or bare == f"    # Subtest: {suite}"
+        if not inside:
+            out.append(line)
+        elif re.match(rf"^(not ok|ok) \d+ {suite}$", bare):
+            inside = False
+    return "\n".join(out)
+
+
 def run_selftest(res, flavour, timeout):
-    """The harness must turn red on a failing test and on a splat."""
+    """The harness must turn red on a failing test, on a splat, and on a
+    required KUnit suite missing or short."""
     for case, why in (("fail", "a failing test"), ("warn", "a WARN_ON splat")):
         found = run_vm(res, flavour, "selftest", case, timeout, expect_red=True)
+        if case == "fail":
+            with open(os.path.join(BUILD, "vm", f"{flavour}-selftest", "console.log"),
+                      errors="replace") as f:
+                console = f.read()
         status = {n: s for n, s, _ in found}
         red = {n for n, s, _ in found if s == "fail"}
         # red for the right reason only: the guest ran the test and reported it
@@ -352,6 +413,18 @@ def run_selftest(res, flavour, timeout):
                       and red == {"fail: a test that fails on purpose"})
         res.add(f"selftest: a run with {why} is red", "pass" if caught else "fail",
                 "; ".join(f"{n} {s}" for n, s, _ in found)[:300] if not caught else "")
+    # the KUnit requirement, on that boot's console: green as it is, red
+    # without a suite, red with a suite one case short
+    ok = not [n for n, s, _ in kunit_required(flavour, console, set()) if s == "fail"]
+    for why, text, suite in (
+            ("without KUnit suite pci_driver_override",
+             kunit_without(console, "pci_driver_override"), "pci_driver_override"),
+            ("with KUnit suite vfio_variant_smoke one case short",
+             kunit_without(console, "vfio_variant_smoke", "vv_smoke_strings"), "vfio_variant_smoke")):
+        red = [n for n, s, _ in kunit_required(flavour, text, set()) if s == "fail"]
+        caught = ok and len(red) == 1 and f"suite {suite} " in red[0]
+        res.add(f"selftest: a run {why} is red", "pass" if caught else "fail",
+                "" if caught else f"unchanged console red: {not ok}; red: {red}")
 
 
 def bench_report(src, dst):
