@@ -146,6 +146,61 @@ leak_check() { # WHAT
 	is "$n" 0 "kmemleak: $1 leaks nothing"
 }
 
+# --- storms (storm-nvlink2, override-concurrency) ---------------------------
+# storm_start SECONDS, then storm_run NAME FUNCTION... for each worker: a
+# worker loops 'while storm_alive' and does each operation through try,
+# which counts it, and counts it as worked when it succeeds. The storm
+# lasts SECONDS, longer (up to three times) until every worker has worked
+# once. storm_wait waits for the workers and fails for each one that did
+# no successful work: a storm in which every operation failed is red.
+STORM=/run/vv-storm
+storm_start() {
+	rm -rf $STORM
+	mkdir -p $STORM
+	storm_t0=$(date +%s)
+	storm_end=$((storm_t0 + $1)) storm_limit=$((storm_t0 + 3 * $1))
+	storm_pids=() storm_names=()
+}
+storm_run() {
+	local name=$1
+	shift
+	echo "$name" >>$STORM/workers
+	(storm_name=$name n=0 tries=0; "$@"; echo "$n $tries" >"$STORM/$name") &
+	storm_pids+=($!)
+	storm_names+=("$name")
+}
+storm_alive() {
+	local now
+	now=$(date +%s)
+	[ "$now" -lt "$storm_end" ] && return 0
+	[ "$now" -lt "$storm_limit" ] &&
+		[ "$(find $STORM -name '*.worked' | wc -l)" -lt "$(wc -l <$STORM/workers)" ]
+}
+try() { # COMMAND...: one operation of a storm worker
+	tries=$((tries + 1))
+	"$@" || return 0
+	n=$((n + 1))
+	[ $n = 1 ] && : >"$STORM/$storm_name.worked"
+}
+storm_wait() {
+	local name n tries
+	wait "${storm_pids[@]}"
+	diag "storm of ${#storm_names[@]} workers: $(($(date +%s) - storm_t0)) s"
+	for name in "${storm_names[@]}"; do
+		read -r n tries <"$STORM/$name"
+		ok "$([ "${n:-0}" -gt 0 ]; echo $?)" "storm worker $name: ${n:-no} of ${tries:-?} operations worked"
+	done
+}
+# reprobe BDF: unbind and probe; worked when the unbind released a driver
+# or the probe bound one
+reprobe() {
+	local drv w=1
+	drv=$(driver_of "$1")
+	[ "$drv" != none ] && echo "$1" >"$SYS_PCI/drivers/$drv/unbind" 2>/dev/null && w=0
+	echo "$1" >$SYS_PCI/drivers_probe 2>/dev/null && [ "$(driver_of "$1")" != none ] && w=0
+	return $w
+}
+
 load() { # MODULE...: modprobe when modules exist (=m); built in otherwise
 	if have_modules; then
 		modprobe "$@"
