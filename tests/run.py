@@ -6,8 +6,10 @@ Host suites are TAP programs run here. VM suites boot a test kernel in
 QEMU with the host's root as the guest's (read-only 9p + overlayfs), run
 tests/vm/<suite>/*.sh inside, and read back their TAP plus the KUnit KTAP
 from the console. A run fails on any failed test, on a guest that did not
-finish (timeout, panic), and on any kernel splat in the log even when
-every test passed. The last line is 'N passed, N failed[, N skipped]'.
+finish (timeout, panic), on a required KUnit suite missing or short
+(KUNIT_REQUIRED), and on any kernel splat in the log even when every test
+passed. The last line is 'N passed, N failed[, N skipped]': tests only,
+benchmark figures are diagnostics and rows of bench.csv.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -94,6 +97,42 @@ def parse_kunit(console):
         if m and suite == m.group(2):
             suite = None
     return out
+
+
+# KUnit suites a boot must print, per flavour, with at least this many
+# cases that ran (not skipped): a suite missing or short fails the run. A
+# suite built as a module runs only when a test loads it: (cases, "suite/
+# test") requires it only from boots that ran that test.
+KUNIT_REQUIRED = {
+    "m": {"pci_driver_override": 11, "vfio_variant_smoke": 2,
+          "nvlink2_fw": (6, "cases/nvlink2")},
+    "y": {"pci_driver_override": 11, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+    "m-debug": {"pci_driver_override": 11, "vfio_variant_smoke": 2,
+                "nvlink2_fw": (6, "cases/nvlink2")},
+    "y-debug": {"pci_driver_override": 11, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+}
+
+
+def kunit_required(flavour, console, ran):
+    """(name, status, note) for each suite KUNIT_REQUIRED asks of this boot;
+    ran: the 'suite/test' names the boot ran."""
+    if flavour not in KUNIT_REQUIRED:
+        return [("kunit", "fail", f"no required KUnit suites for flavour {flavour}: "
+                 "add them to KUNIT_REQUIRED in tests/run.py")]
+    cases = {}
+    for s, _, status, _ in parse_kunit(console):
+        if status != "skip":
+            cases[s] = cases.get(s, 0) + 1
+    found = []
+    for suite, want in KUNIT_REQUIRED[flavour].items():
+        want, test = want if isinstance(want, tuple) else (want, None)
+        if test and test not in ran:
+            continue
+        got = cases.get(suite, 0)
+        found.append((f"kunit suite {suite} ran (at least {want} cases)",
+                      "pass" if got >= want else "fail",
+                      "" if got >= want else f"{got} cases ran" if got else "missing"))
+    return found
 
 
 def splats(console):
@@ -256,6 +295,7 @@ def run_boot(res, flavour, suite, names, timeout, expect_red, label, show, extra
             found.append((name, "fail", f"exited {rc}"))
     for s, case, status, note in parse_kunit(console):
         found.append((f"kunit {s}.{case}", status, note))
+    found += kunit_required(flavour, console, {f"{suite}/{n}" for n in names})
     bad = splats(console)
     for line in bad:
         found.append(("kernel log", "fail", "splat: " + line))
@@ -286,10 +326,123 @@ def run_host(res, pattern):
                     f"plan {plan}, {len(points)} results, exit {p.returncode}: {p.stderr[-300:]}")
 
 
+def host_check(script, env):
+    """Run tests/host/SCRIPT with ENV: {description: (status, its diagnostics)}."""
+    p = subprocess.run(["bash", os.path.join(TOP, "tests", "host", script)],
+                       capture_output=True, text=True, cwd=TOP, timeout=1800,
+                       env=dict(os.environ, **env))
+    points, last = {}, None
+    for line in p.stdout.splitlines():
+        m = TAP.match(line)
+        if m:
+            last = m.group(2)
+            status = "skip" if m.group(3) == "SKIP" else "pass" if m.group(1) == "ok" else "fail"
+            points[last] = (status, "")
+        elif line.startswith("#") and last:
+            points[last] = (points[last][0], points[last][1] + line + "\n")
+    return points
+
+
+def run_host_selftest(res):
+    """Each host build check must turn red on a deliberately broken input of
+    tests/broken/ (for the reason its diagnostics give) and stay green on a
+    clean one; nothing else of the check may fail."""
+    broken = os.path.join(TOP, "tests", "broken")
+    tmp = tempfile.mkdtemp(prefix="vv-selftest-")
+
+    def kb(arch, f):
+        return os.path.join(tmp, arch, f)
+    for arch in ("x86", "ppc"):
+        shutil.copytree(os.path.join(broken, "kbuild"), os.path.join(tmp, arch))
+    # the pristine tree's sparse warning in drivers/base/bus.c, dropped from
+    # the baseline, must turn series.sh red; pci-driver.c's must not
+    baseline = os.path.join(tmp, "baseline")
+    with open(os.path.join(TOP, "kernel", "sparse-baseline.txt")) as f, open(baseline, "w") as b:
+        b.writelines(l for l in f if not l.startswith("drivers/base/bus.c:"))
+    red_w1 = ("fail", "Wunused-but-set-variable")
+    cases = (
+        ("kcode", "a checkpatch error, a W=1 and a sparse warning, a missing source", {
+            "VV_KCODE_FILES": f"{kb('x86', 'clean.c')} {kb('x86', 'style.c')}",
+            "VV_KCODE_TARGETS": " ".join(kb("x86", o) for o in
+                                         ("clean.o", "w1.o", "sparse.o", "missing.o")),
+        }, {
+            f"checkpatch --strict: {kb('x86', 'clean.c')}": ("pass", ""),
+            f"checkpatch --strict: {kb('x86', 'style.c')}": ("fail", "space required before"),
+            f"W=1 and sparse clean: {kb('x86', 'clean.o')}": ("pass", ""),
+            f"W=1 and sparse clean: {kb('x86', 'w1.o')}": red_w1,
+            f"W=1 and sparse clean: {kb('x86', 'sparse.o')}": ("fail", "Should it be static"),
+            f"W=1 and sparse clean: {kb('x86', 'missing.o')}": ("fail", "No rule to make target"),
+        }),
+        ("series", "a checkpatch error, a sparse warning not in the baseline, a missing source", {
+            "VV_SERIES_DIR": os.path.join(broken, "series"),
+            "VV_SERIES_FILES": "",
+            "VV_SERIES_OBJS": "drivers/base/bus.o drivers/pci/pci-driver.o "
+                              "drivers/base/vv_selftest_missing.o",
+            "VV_SPARSE_BASELINE": baseline,
+        }, {
+            "checkpatch --strict: 0001-driver-core-Say-what-system_kset-is.patch": ("pass", ""),
+            "checkpatch --strict: 0002-driver-core-Tidy-bus_is_registered.patch":
+                ("fail", "space required before"),
+            "W=1 and sparse clean: drivers/base/bus.o": ("fail", "context imbalance"),
+            "W=1 and sparse clean: drivers/pci/pci-driver.o": ("pass", ""),
+            "W=1 and sparse clean: drivers/base/vv_selftest_missing.o":
+                ("fail", "No rule to make target"),
+        }),
+        ("series-bisect", "a patch that does not build", {
+            "VV_SERIES_DIR": os.path.join(broken, "bisect"),
+        }, {
+            "patch 1 builds on its own: selftest: Add a file that does not build":
+                ("fail", "undeclared (first use in this function)"),
+            "patch 2 builds on its own: selftest: Make the file build": ("pass", ""),
+        }),
+        ("ppc64le", "a W=1 warning", {
+            "VV_PPC64LE_TARGETS": f"{kb('ppc', 'clean.o')} {kb('ppc', 'w1.o')}",
+        }, {
+            f"ppc64le W=1 compile: {kb('ppc', 'clean.o')}": ("pass", ""),
+            f"ppc64le W=1 compile: {kb('ppc', 'w1.o')}": red_w1,
+        }),
+    )
+    for script, why, env, want in cases:
+        got = host_check(script + ".sh", env)
+        name = f"selftest: host check {script} is red on {why}, green on a clean input"
+        if got and all(s == "skip" for s, _ in got.values()):
+            res.add(name, "skip", "; ".join(got))
+            continue
+        wrong = [f"{d}: {got.get(d, ('missing', ''))[0]}, want {st}"
+                 + (f" saying '{reason}'" if reason else "")
+                 for d, (st, reason) in want.items()
+                 if got.get(d, ("missing", ""))[0] != st or reason not in got[d][1]]
+        wrong += [f"{d}: {st}" for d, (st, _) in got.items() if d not in want and st == "fail"]
+        res.add(name, "fail" if wrong else "pass", "; ".join(wrong)[:600])
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def kunit_without(console, suite, case=None):
+    """The console with SUITE's KTAP cut out, or only CASE's result line."""
+    out, inside = [], False
+    for line in console.splitlines():
+        bare = STAMP.sub("", line)
+        if case:
+            if not re.match(rf"^    (not ok|ok) \d+ {case}\b", bare):
+                out.append(line)
+            continue
+        inside = inside or bare == f"    # Subtest: {suite}"
+        if not inside:
+            out.append(line)
+        elif re.match(rf"^(not ok|ok) \d+ {suite}$", bare):
+            inside = False
+    return "\n".join(out)
+
+
 def run_selftest(res, flavour, timeout):
-    """The harness must turn red on a failing test and on a splat."""
+    """The harness must turn red on a failing test, on a splat, and on a
+    required KUnit suite missing or short."""
     for case, why in (("fail", "a failing test"), ("warn", "a WARN_ON splat")):
         found = run_vm(res, flavour, "selftest", case, timeout, expect_red=True)
+        if case == "fail":
+            with open(os.path.join(BUILD, "vm", f"{flavour}-selftest", "console.log"),
+                      errors="replace") as f:
+                console = f.read()
         status = {n: s for n, s, _ in found}
         red = {n for n, s, _ in found if s == "fail"}
         # red for the right reason only: the guest ran the test and reported it
@@ -301,6 +454,18 @@ def run_selftest(res, flavour, timeout):
                       and red == {"fail: a test that fails on purpose"})
         res.add(f"selftest: a run with {why} is red", "pass" if caught else "fail",
                 "; ".join(f"{n} {s}" for n, s, _ in found)[:300] if not caught else "")
+    # the KUnit requirement, on that boot's console: green as it is, red
+    # without a suite, red with a suite one case short
+    ok = not [n for n, s, _ in kunit_required(flavour, console, set()) if s == "fail"]
+    for why, text, suite in (
+            ("without KUnit suite pci_driver_override",
+             kunit_without(console, "pci_driver_override"), "pci_driver_override"),
+            ("with KUnit suite vfio_variant_smoke one case short",
+             kunit_without(console, "vfio_variant_smoke", "vv_smoke_strings"), "vfio_variant_smoke")):
+        red = [n for n, s, _ in kunit_required(flavour, text, set()) if s == "fail"]
+        caught = ok and len(red) == 1 and f"suite {suite} " in red[0]
+        res.add(f"selftest: a run {why} is red", "pass" if caught else "fail",
+                "" if caught else f"unchanged console red: {not ok}; red: {red}")
 
 
 def bench_report(src, dst):
@@ -368,6 +533,7 @@ def main():
     if args.bench_report:
         bench_report(os.path.join(BUILD, "vm", f"{args.flavour[0]}-bench"), args.bench_report)
     if args.selftest:
+        run_host_selftest(res)
         run_selftest(res, "m", args.timeout)
     if res.failures:
         print("# failed: " + "; ".join(res.failures[:20]))

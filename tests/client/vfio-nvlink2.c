@@ -69,6 +69,19 @@ static int probe_read(volatile const uint8_t *p, uint8_t *val)
 	return 0;
 }
 
+/* 0 when writing the byte worked, -1 when it raised SIGBUS */
+static int probe_write(volatile uint8_t *p, uint8_t val)
+{
+	if (sigsetjmp(bus_jmp, 1)) {
+		bus_armed = 0;
+		return -1;
+	}
+	bus_armed = 1;
+	*p = val;
+	bus_armed = 0;
+	return 0;
+}
+
 static long minflt(void)
 {
 	struct rusage ru;
@@ -419,8 +432,8 @@ static int hold(const char *bdf, const char *ready, int atsd)
 	for (;;) {
 		if (probe_read(m + off, &v))
 			return 0;
-		if (!atsd)
-			m[off] = v + 1;
+		if (!atsd && probe_write(m + off, v + 1))
+			return 0;
 		off = (off + page) % len;
 	}
 }

@@ -5,6 +5,10 @@
 # (with the =m config, W=1) and the headers' users among them. Single-object
 # builds, so a link-only breakage would escape; the full kernels at the tip
 # are built by 'make kernel'.
+#
+# The harness self-test gives it another series instead: VV_SERIES_DIR (a
+# directory with a series file and its patches, applied to the pristine
+# tree in the worktree) for the commits of build/linux.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
 tree=$top/build/linux
@@ -15,25 +19,34 @@ cd "$tree" || { ok 1 "build/linux exists (run make)"; done_testing; exit; }
 git worktree remove --force "$wt" >/dev/null 2>&1
 rm -rf "$wt"
 git worktree add -q --detach "$wt" vv-base || { ok 1 "worktree"; done_testing; exit; }
+tip=HEAD
+if [ -n "$VV_SERIES_DIR" ]; then
+	for p in $(grep -v '^#' "$VV_SERIES_DIR/series"); do
+		git -C "$wt" am -q "$VV_SERIES_DIR/$p" ||
+			{ ok 1 "$p applies"; git -C "$wt" am --abort; break; }
+	done
+	tip=$(git -C "$wt" rev-parse HEAD)
+	git -C "$wt" checkout -q --detach vv-base
+fi
 mkdir -p "$obj"
 cp "$top/build/obj-m/.config" "$obj/.config"
 kmake=(make -s -C "$wt" O="$obj" ARCH=x86_64 -j"$(nproc)" W=1)
 command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
-"${kmake[@]}" olddefconfig >/dev/null 2>&1
-"${kmake[@]}" prepare >/dev/null 2>&1
+if ! out=$("${kmake[@]}" olddefconfig 2>&1 && "${kmake[@]}" prepare 2>&1); then
+	ok 1 "configure and prepare the pristine tree in $obj"
+	echo "$out" | tail -5 | sed 's/^/# /'
+fi
 
 # other architectures' files are compiled by tests/host/ppc64le.sh
-objs=$(git diff --name-only vv-base HEAD -- '*.c' | grep -v '/tests/' | grep -v dups.c |
+objs=$(git diff --name-only vv-base "$tip" -- '*.c' | grep -v '/tests/' | grep -v dups.c |
 	awk '!/^arch\// || /^arch\/x86\//' | sed 's/\.c$/.o/')
 n=0
-for c in $(git rev-list --reverse vv-base..HEAD); do
+for c in $(git rev-list --reverse "vv-base..$tip"); do
 	n=$((n + 1))
 	git -C "$wt" checkout -q --detach "$c"
 	# pick up Kconfig symbols the patch adds (e.g. the KUnit suite)
 	"${kmake[@]}" olddefconfig >/dev/null 2>&1
-	out=$("${kmake[@]}" $objs 2>&1 | grep -E 'error|warning' | head -5)
-	ok "$([ -z "$out" ]; echo $?)" "patch $n builds on its own: $(git log -1 --format=%s "$c")"
-	[ -z "$out" ] || echo "$out" | sed 's/^/# /'
+	kbuild_ok "patch $n builds on its own: $(git log -1 --format=%s "$c")" "$objs" "${kmake[@]}"
 done
 cd "$tree" && git worktree remove --force "$wt"
 done_testing

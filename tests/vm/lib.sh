@@ -146,6 +146,61 @@ leak_check() { # WHAT
 	is "$n" 0 "kmemleak: $1 leaks nothing"
 }
 
+# --- storms (storm-nvlink2, override-concurrency) ---------------------------
+# storm_start SECONDS, then storm_run NAME FUNCTION... for each worker: a
+# worker loops 'while storm_alive' and does each operation through try,
+# which counts it, and counts it as worked when it succeeds. The storm
+# lasts SECONDS, longer (up to three times) until every worker has worked
+# once. storm_wait waits for the workers and fails for each one that did
+# no successful work: a storm in which every operation failed is red.
+STORM=/run/vv-storm
+storm_start() {
+	rm -rf $STORM
+	mkdir -p $STORM
+	storm_t0=$(date +%s)
+	storm_end=$((storm_t0 + $1)) storm_limit=$((storm_t0 + 3 * $1))
+	storm_pids=() storm_names=()
+}
+storm_run() {
+	local name=$1
+	shift
+	echo "$name" >>$STORM/workers
+	(storm_name=$name n=0 tries=0; "$@"; echo "$n $tries" >"$STORM/$name") &
+	storm_pids+=($!)
+	storm_names+=("$name")
+}
+storm_alive() {
+	local now
+	now=$(date +%s)
+	[ "$now" -lt "$storm_end" ] && return 0
+	[ "$now" -lt "$storm_limit" ] &&
+		[ "$(find $STORM -name '*.worked' | wc -l)" -lt "$(wc -l <$STORM/workers)" ]
+}
+try() { # COMMAND...: one operation of a storm worker
+	tries=$((tries + 1))
+	"$@" || return 0
+	n=$((n + 1))
+	[ $n = 1 ] && : >"$STORM/$storm_name.worked"
+}
+storm_wait() {
+	local name n tries
+	wait "${storm_pids[@]}"
+	diag "storm of ${#storm_names[@]} workers: $(($(date +%s) - storm_t0)) s"
+	for name in "${storm_names[@]}"; do
+		read -r n tries <"$STORM/$name"
+		ok "$([ "${n:-0}" -gt 0 ]; echo $?)" "storm worker $name: ${n:-no} of ${tries:-?} operations worked"
+	done
+}
+# reprobe BDF: unbind and probe; worked when the unbind released a driver
+# or the probe bound one
+reprobe() {
+	local drv w=1
+	drv=$(driver_of "$1")
+	[ "$drv" != none ] && echo "$1" >"$SYS_PCI/drivers/$drv/unbind" 2>/dev/null && w=0
+	echo "$1" >$SYS_PCI/drivers_probe 2>/dev/null && [ "$(driver_of "$1")" != none ] && w=0
+	return $w
+}
+
 load() { # MODULE...: modprobe when modules exist (=m); built in otherwise
 	if have_modules; then
 		modprobe "$@"
@@ -196,6 +251,50 @@ ok_cmd() {
 	shift
 	"$@" >/dev/null 2>&1
 	ok $? "$d"
+}
+
+# --- kernel builds as test points (tests/host) ------------------------------
+# kbuild_ok DESCRIPTION TARGETS MAKE...: run MAKE... on TARGETS (objects
+# file.o or directories dir/ of the kernel tree, built in $obj) as one test
+# point. Red when make fails ("No rule to make target ... Stop." and
+# "Error 2" contain no lowercase "error"), when it prints an error or a
+# warning in any case, or when a target produced no object. An absolute
+# TARGET is outside the tree (the self-test's inputs): built alone as an
+# external module (M=). Lines of the file $known_warnings, if set (paths
+# relative to $tree, no line numbers), are the pristine tree's: not counted.
+kbuild_ok() {
+	local d=$1 out rc bad t made=1 goals=() outs=()
+	shift
+	for t in $1; do
+		case $t in
+		/*/) goals+=(M="${t%/}"); outs+=("$t") ;;
+		/*) goals+=(M="$(dirname "$t")" "$(basename "$t")"); outs+=("$t") ;;
+		*) goals+=("$t"); outs+=("$obj/$t") ;;
+		esac
+	done
+	shift
+	for t in "${outs[@]}"; do
+		if [ "${t%/}" != "$t" ]; then find "$t" -name '*.o' -delete 2>/dev/null; else rm -f "$t"; fi
+	done
+	out=$("$@" "${goals[@]}" 2>&1)
+	rc=$?
+	bad=$(printf '%s\n' "$out" | grep -iE 'error|warning')
+	if [ -n "$bad" ] && [ -n "$known_warnings" ]; then
+		bad=$(printf '%s\n' "$bad" | sed -E "s|^$tree/||; s|:[0-9]+:[0-9]+:|:|" |
+			grep -vxF -f <(grep -v '^#' "$known_warnings"))
+	fi
+	for t in "${outs[@]}"; do
+		if [ "${t%/}" != "$t" ]; then
+			[ -n "$(find "$t" -name '*.o' 2>/dev/null | head -n1)" ] || made=0
+		else
+			[ -f "$t" ] || made=0
+		fi
+	done
+	ok "$([ $rc = 0 ] && [ -z "$bad" ] && [ $made = 1 ]; echo $?)" "$d"
+	[ $rc = 0 ] || diag "make exited $rc"
+	[ $made = 1 ] || diag "no object produced"
+	[ -z "$bad" ] || printf '%s\n' "$bad" | sed 's/^/# /' | head -20
+	[ $rc = 0 ] || printf '%s\n' "$out" | grep -F 'Stop.' | sed 's/^/# /' | head -5
 }
 
 need_modules() { # skip the whole script on a kernel without modules
@@ -269,15 +368,23 @@ stats() {
 	}'
 }
 
-# report FIGURE UNIT GOAL: the pairs collected in $pairs (not a pipe: ok
-# must run in this shell to count)
+# report FIGURE UNIT GOAL: the pairs collected in $pairs become a row of
+# bench.csv and a diagnostic. A figure is not a test: it adds no test
+# point; a benchmark that could not produce it (no runs, or a run without
+# a number and a baseline above 0) fails. Not in a pipe: ok must run in
+# this shell to count.
 report() {
 	local s
+	if ! awk 'NF != 2 || $1 !~ /^[0-9.e+-]+$/ || !($2 > 0) { bad = 1 }
+		END { exit bad || NR == 0 }' $pairs; then
+		ok 1 "no figure: $1"
+		diag "runs (measured baseline): $(tr '\n' ';' <$pairs)"
+		return
+	fi
 	s=$(stats <$pairs)
 	set -- "$1" "$2" "$3" $s
 	echo "$1,$4,$5,$6,$7,$8,$2,$N,$3" >>"$bench_csv"
 	diag "$(printf '%-34s %12s %12s  ratio %s [%s..%s]  goal %s' "$1" "$4 $2" "$5 $2" "$6" "$7" "$8" "$3")"
-	ok "$([ -n "$6" ]; echo $?)" "measured: $1"
 }
 
 

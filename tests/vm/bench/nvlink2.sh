@@ -98,7 +98,7 @@ report "bind via alias vs exact ($ndev dev)" s "<= 1.02"
 		t=$($B bind vfio-pci $sub)
 		echo "devices,$n,$(awk "BEGIN {print $t * 1e6 / $n}")" >>"$scale"
 	done
-	ok "$([ "$(wc -l <"$scale")" -gt 3 ]; echo $?)" "measured: bind scaling"
+	[ "$(wc -l <"$scale")" -gt 3 ] || ok 1 "no figure: bind scaling"
 	$B bind "" $gpus $links >/dev/null
 	rmmod vv_dummy_drivers
 	sim_down

@@ -28,12 +28,20 @@ for seed in $seeds; do
 	diag "seed $seed: $calls calls in $(($(date +%s) - t0)) s"
 done
 
-# afterwards the devices still work: the GPU client's checks pass
-# the fuzzer wrote at random into the link's ATSD register: put back the
-# mark the simulation left there, which other tests look for
-magic=$(sim_field "$(sim_links | head -1)" atsd_magic)
+# afterwards the devices still work: the GPU client's checks pass (as in
+# nvlink2.sh), on the GPU and the link that were fuzzed. The fuzzer wrote
+# at random into the link's ATSD register: put back first the mark the
+# simulation left there, which the link's check and other tests look for
+line=$(sim_gpus | head -1)
+lline=$(sim_links | head -1)
+magic=$(sim_field "$lline" atsd_magic)
 "$VV_BIN/vfio-nvlink2" atsd-set "$link" "$magic"
 ok $? "$link: ATSD register restored to $magic"
+base=$(sim_field "$line" ram)
+tap_include "after fuzzing: gpu $gpu" "$VV_BIN/vfio-nvlink2" gpu "$gpu" "$(sim_field "$line" size)" \
+	"$(sim_field "$line" tgt)" "$(((base & 0x1fffff) == 0 ? 1 : 0))"
+tap_include "after fuzzing: link $link" "$VV_BIN/vfio-nvlink2" npu "$link" \
+	"$(sim_field "$lline" tgt)" "$(sim_field "$lline" speed)" "${magic:-none}"
 for b in $gpu $link $bare; do rebind "$b" ""; done
 is "$(driver_of "$gpu")" gpu-native "the GPU goes back to its native driver"
 leak_check "$calls fuzzed calls a seed, open to close"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Concurrent driver_override writes, unbinds and probes, decline toggles,
-# VFIO opens and (=m) variant module unload/load for a bounded time. The
-# kernel must stay splat-free (the harness checks the log; on the debug
+# VFIO opens and (=m) variant module unload/load for a bounded time; every
+# worker must get some of its operations through. The kernel must stay
+# splat-free (the harness checks the log; on the debug
 # kernel that includes lockdep and KASAN) and the rules must still hold
 # once the storm is over.
 . "$VV_TOP/tests/vm/lib.sh"
@@ -9,28 +10,27 @@
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
 for m in vfio-pci vv_edu_vfio_best vv_edu_vfio_alt vv_edu_native; do load $m; done
 secs=${VV_STORM_SECONDS:-$([ "$VV_STRESS" = 1 ] && echo 60 || echo 10)}
-end=$(( $(date +%s) + secs ))
-alive() { [ "$(date +%s)" -lt "$end" ]; }
 
-writer() { while alive; do for v in vfio-pci "" edu-vfio-alt vfio-pci; do
-	set_override "$bdf" "$v" 2>/dev/null; done; done; }
-prober() { while alive; do unbind "$bdf" 2>/dev/null
-	echo "$bdf" >$SYS_PCI/drivers_probe 2>/dev/null; done; }
-decliner() { while alive; do for m in vv_edu_vfio_best vv_edu_vfio_alt; do
-	decline $m 1; decline $m 0; done; done; }
-opener() { while alive; do "$VV_BIN/vfio-edu" "$bdf" >/dev/null 2>&1; done; }
-loader() { while alive; do rmmod vv_edu_vfio_alt 2>/dev/null
-	modprobe vv_edu_vfio_alt 2>/dev/null; done; }
+# what counts as worked (try): a write, a reprobe that changed the
+# binding, a VFIO open of the device, an unload and load
+opened() { "$VV_BIN/vfio-edu" "$1" 2>/dev/null | grep -q '^ok 1 '; }
+reload() { rmmod "$1" && modprobe "$1"; }
+writer() { while storm_alive; do for v in vfio-pci "" edu-vfio-alt vfio-pci; do
+	try set_override "$bdf" "$v" 2>/dev/null; done; done; }
+prober() { while storm_alive; do try reprobe "$bdf"; done; }
+decliner() { while storm_alive; do for m in vv_edu_vfio_best vv_edu_vfio_alt; do
+	try decline $m 1 2>/dev/null; try decline $m 0 2>/dev/null; done; done; }
+opener() { while storm_alive; do try opened "$bdf"; done; }
+loader() { while storm_alive; do try reload vv_edu_vfio_alt 2>/dev/null; done; }
 
-pids=()
-writer & pids+=($!)
-prober & pids+=($!)
-prober & pids+=($!)
-decliner & pids+=($!)
-opener & pids+=($!)
-have_modules && { loader & pids+=($!); }
-wait "${pids[@]}"
-diag "storm of ${#pids[@]} concurrent workers for ${secs}s finished"
+storm_start "$secs"
+storm_run writer writer
+storm_run prober-1 prober
+storm_run prober-2 prober
+storm_run decliner decliner
+storm_run opener opener
+have_modules && storm_run loader loader
+storm_wait
 
 load vv_edu_vfio_alt
 decline vv_edu_vfio_best 0

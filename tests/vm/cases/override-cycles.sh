@@ -1,14 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # 100 override / unbind / reprobe cycles, alternating between the alias, an
-# exact name and no override, each ending in the state the rules give.
+# exact name and no override, each ending in the state the rules give. On
+# =m every alias cycle first unloads the two variants, and the override
+# write loads them again (25 unload/load cycles); =y has no modules.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
 for m in vfio-pci vv_edu_vfio_best vv_edu_vfio_alt vv_edu_native; do load $m; done
-wrong=0
+wrong=0 reloads=0
 for i in $(seq 1 100); do
 	case $((i % 4)) in
-	0) want=edu-vfio-best; rebind "$bdf" vfio-pci ;;
+	0) want=edu-vfio-best unloaded=0
+	   have_modules && rmmod vv_edu_vfio_best vv_edu_vfio_alt && unloaded=1
+	   rebind "$bdf" vfio-pci
+	   [ $unloaded = 1 ] && loaded vv_edu_vfio_best && loaded vv_edu_vfio_alt &&
+		   reloads=$((reloads + 1)) ;;
 	1) want=edu-native; rebind "$bdf" "" ;;
 	2) want=edu-vfio-alt; rebind "$bdf" edu-vfio-alt ;;
 	3) want=vfio-pci; decline vv_edu_vfio_best 1; decline vv_edu_vfio_alt 1
@@ -21,6 +27,12 @@ for i in $(seq 1 100); do
 	fi
 done
 is "$wrong" 0 "100 cycles, each ends bound to the expected driver"
+if have_modules; then
+	is "$reloads" 25 "25 of them unloaded both variants, and the override write loaded them again"
+else
+	skip "CONFIG_MODULES=n in this kernel (=y flavour): nothing to unload" \
+		"25 of them unloaded both variants, and the override write loaded them again"
+fi
 rebind "$bdf" vfio-pci
 tap_include "usable after the cycles" "$VV_BIN/vfio-edu" "$bdf"
 rebind "$bdf" ""

@@ -2,51 +2,57 @@
 # A bounded storm on the simulated NVLink2 node: overrides written, devices
 # unbound and probed, GPU RAM and ATSD pages mapped and read, a dynamic id
 # added to and removed from vfio-pci, (=m) the NPU
-# variant unloaded and loaded, all at once. Afterwards every device binds
-# as the rules say, GPU RAM holds what was written before the storm, and
-# the kernel log has no splat (the debug kernel: KASAN, lockdep).
+# variant unloaded and loaded, all at once; every worker must get some of
+# its operations through. Afterwards every device binds as the rules say,
+# GPU RAM holds what was written before the storm, and the kernel log has
+# no splat (the debug kernel: KASAN, lockdep).
 . "$VV_TOP/tests/vm/lib.sh"
 
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
 have_modules && modprobe vfio-pci
 secs=${VV_STORM_SECONDS:-$([ "$VV_STRESS" = 1 ] && echo 60 || echo 10)}
-end=$(( $(date +%s) + secs ))
-alive() { [ "$(date +%s)" -lt "$end" ]; }
 C=$VV_BIN/vfio-nvlink2
 gpu=$(sim_gpus | tail -1 | cut -d' ' -f1)	# the small GPU: quick to map
 links=$(sim_links | cut -d' ' -f1)
 link=$(echo $links | cut -d' ' -f1)
+# the ATSD mapper's own link: the others only rewrite its override, and the
+# loader unloads its driver; it binds it again whenever it lost it
+alink=$(sim_links | grep 'atsd=' | sed -n 2p | cut -d' ' -f1)
 
 # data written before the storm must survive it
 leak_mark
 rebind "$gpu" vfio-pci
 tap_include "before the storm" "$C" fill "$gpu" 0x570a
 
-writer() { while alive; do for v in vfio-pci "" gpu-native vfio-pci nvlink2gpu-vfio-pci; do
-	set_override "$gpu" "$v" 2>/dev/null; done; done; }
-link_writer() { while alive; do for l in $links; do
-	set_override "$l" vfio-pci 2>/dev/null; set_override "$l" "" 2>/dev/null; done; done; }
-prober() { while alive; do for b in $gpu $link; do unbind "$b" 2>/dev/null
-	echo "$b" >$SYS_PCI/drivers_probe 2>/dev/null; done; done; }
-mapper() { while alive; do "$C" info "$gpu" >/dev/null 2>&1; done; }
-atsd() { while alive; do "$C" info "$link" >/dev/null 2>&1; done; }
-newid() { while alive; do
-	echo "10de 1db1" >$SYS_PCI/drivers/vfio-pci/new_id 2>/dev/null
-	echo "10de 1db1" >$SYS_PCI/drivers/vfio-pci/remove_id 2>/dev/null; done; }
-loader() { while alive; do rmmod npu2_vfio_pci 2>/dev/null
-	modprobe npu2_vfio_pci 2>/dev/null; done; }
+# what counts as worked (try): a write, a reprobe that changed the
+# binding, a mapping of GPU RAM or of the ATSD page that was read, an
+# unload and load
+mapped() { "$C" info "$1" 2>/dev/null | grep -q 'mmap\[0\]='; }
+dyn_id() { echo "10de 1db1" >"$SYS_PCI/drivers/vfio-pci/$1"; }
+reload() { rmmod "$1" && modprobe "$1"; }
+writer() { while storm_alive; do for v in vfio-pci "" gpu-native vfio-pci nvlink2gpu-vfio-pci; do
+	try set_override "$gpu" "$v" 2>/dev/null; done; done; }
+link_writer() { while storm_alive; do for l in $links; do
+	try set_override "$l" vfio-pci 2>/dev/null; try set_override "$l" "" 2>/dev/null; done; done; }
+prober() { while storm_alive; do for b in $gpu $link; do try reprobe "$b"; done; done; }
+mapper() { while storm_alive; do try mapped "$gpu"; done; }
+atsd() { while storm_alive; do
+	[ "$(driver_of "$alink")" = npu2-vfio-pci ] || rebind "$alink" vfio-pci 2>/dev/null
+	try mapped "$alink"; done; }
+newid() { while storm_alive; do
+	try dyn_id new_id 2>/dev/null; try dyn_id remove_id 2>/dev/null; done; }
+loader() { while storm_alive; do try reload npu2_vfio_pci 2>/dev/null; done; }
 
-pids=()
-writer & pids+=($!)
-link_writer & pids+=($!)
-prober & pids+=($!)
-prober & pids+=($!)
-mapper & pids+=($!)
-atsd & pids+=($!)
-newid & pids+=($!)
-have_modules && { loader & pids+=($!); }
-wait "${pids[@]}"
-diag "storm of ${#pids[@]} concurrent workers for ${secs}s finished"
+storm_start "$secs"
+storm_run writer writer
+storm_run link-writer link_writer
+storm_run prober-1 prober
+storm_run prober-2 prober
+storm_run mapper mapper
+storm_run atsd atsd
+storm_run new-id newid
+have_modules && storm_run loader loader
+storm_wait
 
 have_modules && modprobe npu2_vfio_pci
 echo "10de 1db1" >$SYS_PCI/drivers/vfio-pci/remove_id 2>/dev/null

@@ -3,7 +3,8 @@
 # a fleet choice (vendor:device) persisted, then the whole node hot-added
 # while the native driver is loaded; every V100 must end on vfio (the
 # variant, or vfio-pci where it declines). Then vfio-variant bind racing a
-# hot-remove: a clear result, never a hang or a half-done device.
+# hot-remove: a clear result, never a hang or a half-done device, and at
+# least one removal that landed mid-bind.
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "the rule's tool reads the module index"
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
@@ -39,21 +40,38 @@ ok "$(! grep -q "10de:1db1" /etc/vfio-variant/persist; echo $?)" "unbind --persi
 udev_down
 for b in $(sim_gpus | cut -d' ' -f1) $(sim_bare_gpus | cut -d' ' -f1); do rebind "$b" ""; done
 
-# bind racing a hot-remove, a few times: success, or "went away" (2),
-# never a sysfs error or a wait for the full timeout; the device comes back clean
+# bind racing a hot-remove, 12 times: the removal lands at delays spread
+# over the time a bind takes here (measured first: the spread follows the
+# machine's speed). Each run ends in a clear result, bound (0) or the
+# device gone (2), never a sysfs error or a wait for the full timeout, and
+# the device comes back clean. At least one removal must land mid-bind:
+# after the tool found the device, before it was bound ("went away").
 b=$(sim_gpus | tail -1 | cut -d' ' -f1)
-# (the remove lands from the tool's start to its last sysfs write: 0..88 ms)
+t0=$(date +%s%N)
+"$V" -t 3000 bind "$b" >/dev/null 2>&1
+span=$(( ($(date +%s%N) - t0) / 1000000 ))
+is "$(driver_of "$b")" nvlink2gpu-vfio-pci "bind with no removal: the variant, in $span ms"
+rebind "$b" ""
+mid=0
 for i in $(seq 1 12); do
+	delay=$(awk "BEGIN {print $span * ($i - 1) / 11 / 1000}")
 	"$V" -t 3000 bind "$b" >/run/vv-race.out 2>&1 &
 	pid=$!
-	sleep "$(printf '0.%03d' $(((i - 1) * 8)))"
-	echo 1 >"$SYS_PCI/devices/$b/remove" 2>/dev/null
+	sleep "$delay"
+	removed=0
+	echo 1 >"$SYS_PCI/devices/$b/remove" 2>/dev/null || removed=1
 	wait $pid
 	rc=$?
-	ok "$(case $rc in 0 | 2) echo 0 ;; *) echo 1 ;; esac)" \
-		"race $i: bind during hot-remove exits $rc ($(tail -1 /run/vv-race.out))"
+	case $removed:$rc:$(cat /run/vv-race.out) in
+	0:0:*"bound to nvlink2gpu-vfio-pci"*) r=0 ;;
+	0:2:*"went away"*) r=0 mid=$((mid + 1)) ;;
+	0:2:*"no such PCI device"*) r=0 ;;
+	*) r=1 ;;
+	esac
+	ok $r "race $i, removed ${delay}s after the start: exits $rc ($(tail -1 /run/vv-race.out))"
 	echo 1 >$SYS_PCI/rescan
 	is "$(cat "$SYS_PCI/devices/$b/driver_override" 2>/dev/null) $(driver_of "$b")" \
 		"(null) gpu-native" "race $i: found again, no override, native driver"
 done
+ok "$([ $mid -gt 0 ]; echo $?)" "a removal landed mid-bind in $mid of 12 races (the tool saw the device go)"
 done_testing
