@@ -104,12 +104,14 @@ def parse_kunit(console):
 # suite built as a module runs only when a test loads it: (cases, "suite/
 # test") requires it only from boots that ran that test.
 KUNIT_REQUIRED = {
-    "m": {"pci_driver_override": 11, "vfio_variant_smoke": 2,
+    "m": {"pci_driver_override": 12, "vfio_variant_smoke": 2,
           "nvlink2_fw": (6, "cases/nvlink2")},
-    "y": {"pci_driver_override": 11, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
-    "m-debug": {"pci_driver_override": 11, "vfio_variant_smoke": 2,
+    "y": {"pci_driver_override": 12, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+    "m-debug": {"pci_driver_override": 12, "vfio_variant_smoke": 2,
                 "nvlink2_fw": (6, "cases/nvlink2")},
-    "y-debug": {"pci_driver_override": 11, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+    "y-debug": {"pci_driver_override": 12, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+    # the pristine kernel has no PCI driver_override suite
+    "unpatched": {"vfio_variant_smoke": 2, "nvlink2_fw": (6, "cases/nvlink2")},
 }
 
 
@@ -190,6 +192,10 @@ def boot(flavour, suite, tests, timeout, extra_append="", tag=""):
         "-fsdev", f"local,id=vvout,path={out},security_model=none",
         "-device", "virtio-9p-pci,fsdev=vvout,mount_tag=vvout",
         "-device", "edu",
+        # two edu functions behind a root port: one dev_set, one IOMMU group
+        "-device", "pcie-root-port,id=vvrp2,chassis=2",
+        "-device", "edu,bus=vvrp2,addr=0.0,multifunction=on",
+        "-device", "edu,bus=vvrp2,addr=0.1",
         # an NVMe controller with SR-IOV (two VFs) behind a root port
         "-device", "pcie-root-port,id=vvrp1,chassis=1",
         "-device", "nvme-subsys,id=vvnvs,nqn=vfio-variant",

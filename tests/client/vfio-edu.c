@@ -3,15 +3,77 @@
  * vfio-edu BDF: use QEMU's edu device (1234:11e8) through VFIO as a VMM
  * would, behind a real IOMMU: group, type1 container, device fd, device
  * and region info, and its config space read through the config region.
+ *
+ * vfio-edu hot-reset BDF OTHER: two edu functions of one dev_set (behind a
+ * root port, one IOMMU group), both on an edu test variant, whose test
+ * region (vendor type 0x1234, subtype 1) is memory outside the BARs: a
+ * mapping of BDF's made before a hot reset issued through OTHER's fd is
+ * taken away by the reset (the next touch faults it in again) and works.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "vfio_util.h"
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+static int hot_reset(const char *bdf, const char *other)
+{
+	char buf[sizeof(struct vfio_pci_hot_reset) + sizeof(int32_t)];
+	struct vfio_pci_hot_reset *reset = (void *)buf;
+	struct vfio_pci_hot_reset_info *hinfo;
+	struct vfio_region_info *info = NULL;
+	struct vfio_dev d;
+	volatile uint8_t *m;
+	int ofd, index;
+	long before;
+
+	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s", bdf);
+	if (d.fd < 0)
+		return tap_done();
+	ofd = ioctl(d.group, VFIO_GROUP_GET_DEVICE_FD, other);
+	tap_ok(ofd >= 0, "open %s, of the same group", other);
+	index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1234, 1, &info);
+	tap_ok(index >= 0, "%s: the test region", bdf);
+	if (ofd < 0 || index < 0)
+		return tap_done();
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	tap_ok(m != MAP_FAILED, "%s: the test region mapped", bdf);
+	if (m == MAP_FAILED)
+		return tap_done();
+	m[8] = 0x5a;
+	hinfo = calloc(1, 4096);
+	hinfo->argsz = 4096;
+	index = ioctl(ofd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, hinfo);
+	tap_ok(index == 0 && hinfo->count == 2,
+	       "%s: a hot reset resets both functions (%u devices)", other, hinfo->count);
+	*reset = (struct vfio_pci_hot_reset){ .argsz = sizeof(buf), .count = 1 };
+	memcpy(reset->group_fds, &d.group, sizeof(int32_t));
+	tap_ok(ioctl(ofd, VFIO_DEVICE_PCI_HOT_RESET, reset) == 0,
+	       "VFIO_DEVICE_PCI_HOT_RESET through %s's fd", other);
+	before = minflt();
+	tap_ok(m[8] == 0x5a && minflt() > before,
+	       "%s: its mapping was taken away by the reset and works again (faulted in again)", bdf);
+	munmap((void *)m, 4096);
+	free(hinfo);
+	free(info);
+	close(ofd);
+	vfio_dev_close(&d);
+	return tap_done();
+}
 
 int main(int argc, char **argv)
 {
@@ -21,8 +83,10 @@ int main(int argc, char **argv)
 	uint16_t ids[2] = { 0, 0 };
 	uint32_t ident = 0;
 
+	if (argc == 4 && !strcmp(argv[1], "hot-reset"))
+		return hot_reset(argv[2], argv[3]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: vfio-edu BDF\n");
+		fprintf(stderr, "usage: vfio-edu BDF | hot-reset BDF OTHER\n");
 		return 2;
 	}
 	tap_ok(vfio_dev_open(&d, argv[1]) == 0, "open %s through its VFIO group", argv[1]);

@@ -4,8 +4,9 @@
  * against what the platform advertised (TAP on stdout).
  *
  *   vfio-nvlink2 gpu BDF SIZE TGT ALIGNED   GPU RAM region: find, caps, rw,
- *                                           mmap, huge faults, bad input,
- *                                           reset revocation
+ *                                           mmap, huge faults, bad input; a
+ *                                           mapping made once survives resets
+ *                                           and power and error transitions
  *   vfio-nvlink2 npu BDF TGT SPEED MAGIC    ATSD region; MAGIC "none" when
  *                                           the link has no ATSD register
  *   vfio-nvlink2 fill BDF SEED              write a SEED pattern over GPU RAM
@@ -21,6 +22,14 @@
  *                                           this device's own data
  *   vfio-nvlink2 info BDF                   print the device-specific regions
  *                                           and their capabilities
+ *   vfio-nvlink2 request BDF READYFILE      map the region, then wait for the
+ *                                           device request (VFIO_PCI_REQ_IRQ)
+ *                                           and let go: unmap, close, exit 0
+ *   vfio-nvlink2 kvm BDF GPU               open the GPU for a KVM VM, as a
+ *                                           KVM guest's VMM does: OPAL maps it
+ *                                           into the VM's partition (the
+ *                                           simulated node's nvlink2-sim/opal
+ *                                           shows it; GPU is its index there)
  *
  * Numbers are C literals (0x...).
  */
@@ -32,10 +41,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <linux/kvm.h>
 
 #include "vfio_util.h"
 
@@ -151,6 +163,107 @@ static int expect_errno(ssize_t r, int err)
 	return r < 0 && errno == err;
 }
 
+/* a capability of the device's config space, or 0 */
+static uint8_t config_cap(int fd, uint8_t want)
+{
+	uint64_t cfg = VFIO_PCI_INDEX_TO_OFFSET_C(VFIO_PCI_CONFIG_REGION_INDEX);
+	uint8_t cap = 0, id = 0;
+
+	pread(fd, &cap, 1, cfg + 0x34);
+	while (cap && pread(fd, &id, 1, cfg + cap) == 1 && id != want)
+		pread(fd, &cap, 1, cfg + cap + 1);
+	return id == want ? cap : 0;
+}
+
+/* OR @set into the 16-bit config register at @where (the guest's view) */
+static int config_set16(int fd, unsigned int where, uint16_t set, uint16_t clear)
+{
+	uint64_t cfg = VFIO_PCI_INDEX_TO_OFFSET_C(VFIO_PCI_CONFIG_REGION_INDEX);
+	uint16_t v = 0;
+
+	if (pread(fd, &v, 2, cfg + where) != 2)
+		return -1;
+	v = (v & ~clear) | set;
+	return pwrite(fd, &v, 2, cfg + where) == 2 ? 0 : -1;
+}
+
+static int low_power(int fd, int enter)
+{
+	struct vfio_device_feature f = {
+		.argsz = sizeof(f),
+		.flags = VFIO_DEVICE_FEATURE_SET |
+			 (enter ? VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY :
+				  VFIO_DEVICE_FEATURE_LOW_POWER_EXIT),
+	};
+
+	return ioctl(fd, VFIO_DEVICE_FEATURE, &f);
+}
+
+/* what the simulated node's error recovery does to the device's driver */
+static int sim_error(const char *step, const char *bdf)
+{
+	FILE *f = fopen("/sys/kernel/debug/nvlink2-sim/error", "w");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = fprintf(f, "%s %s\n", step, bdf) < 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+/*
+ * A VMM maps a region once, before the machine reset, and uses the same
+ * mapping for the guest's life (QEMU's sPAPR NVLink2 code did): through
+ * every reset the mapping is taken away (the next touch faults it in
+ * again) and comes back; in a low power state and during error recovery a
+ * touch raises SIGBUS, and works again afterwards.
+ */
+static void survive(struct vfio_dev *d, const struct vfio_region_info *info,
+		    const char *what, int writable)
+{
+	uint8_t *m, v = 0;
+	uint8_t pm = config_cap(d->fd, 0x01), exp = config_cap(d->fd, 0x10);
+	long before;
+	char buf[8];
+
+	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, info->offset);
+	tap_ok(m != MAP_FAILED && probe_read(m, &v) == 0, "%s: one mapping, made before any reset", what);
+	if (m == MAP_FAILED)
+		return;
+	/* (name, how) of each reset the mapping must live through */
+#define AFTER(name)							\
+	do {								\
+		before = minflt();					\
+		tap_ok(probe_read(m + 8, &v) == 0 && minflt() > before &&	\
+		       (!writable || probe_write(m + 16, v + 1) == 0),	\
+		       "%s: after %s, the same mapping works, faulted in again", what, name); \
+	} while (0)
+
+	tap_ok(ioctl(d->fd, VFIO_DEVICE_RESET) == 0, "%s: VFIO_DEVICE_RESET", what);
+	AFTER("VFIO_DEVICE_RESET");
+	tap_ok(exp && config_set16(d->fd, exp + 8, 0x8000, 0) == 0,
+	       "%s: function level reset through config space", what);
+	AFTER("a config-space FLR");
+
+	tap_ok(pm && config_set16(d->fd, pm + 4, 3, 0) == 0, "%s: D3hot through PMCSR", what);
+	tap_ok(probe_read(m + 8, &v) == -1, "%s: in D3hot a touch raises SIGBUS", what);
+	tap_ok(pread(d->fd, buf, 8, info->offset) < 0 && errno == EIO, "%s: in D3hot pread fails (EIO)", what);
+	tap_ok(config_set16(d->fd, pm + 4, 0, 3) == 0, "%s: back to D0 through PMCSR", what);
+	AFTER("D3hot and back");
+
+	tap_ok(low_power(d->fd, 1) == 0, "%s: VFIO_DEVICE_FEATURE_LOW_POWER_ENTRY", what);
+	tap_ok(probe_read(m + 8, &v) == -1, "%s: in low power a touch raises SIGBUS", what);
+	tap_ok(low_power(d->fd, 0) == 0, "%s: VFIO_DEVICE_FEATURE_LOW_POWER_EXIT", what);
+	AFTER("low power");
+
+	tap_ok(sim_error("detected", d->bdf) == 0, "%s: error recovery starts (error_detected)", what);
+	tap_ok(probe_read(m + 8, &v) == -1, "%s: during error recovery a touch raises SIGBUS", what);
+	tap_ok(sim_error("resume", d->bdf) == 0, "%s: error recovery ends (resume)", what);
+	AFTER("error recovery");
+#undef AFTER
+	munmap(m, page);
+}
+
 static int gpu(const char *bdf, uint64_t size, uint64_t tgt, int aligned)
 {
 	const struct vfio_region_info_cap_nvlink2_ssatgt *ssatgt;
@@ -256,39 +369,11 @@ static int gpu(const char *bdf, uint64_t size, uint64_t tgt, int aligned)
 	tap_ok(mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, d.fd, info->offset + size - page) == MAP_FAILED &&
 	       errno == EINVAL, "mmap running past the region end: EINVAL");
 
-	/* reset revokes mappings: SIGBUS, not memory; rw and new maps go on */
-	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
-	tap_ok(m != MAP_FAILED && probe_read(m, &v) == 0, "a mapping works before reset");
-	tap_ok(ioctl(d.fd, VFIO_DEVICE_RESET) == 0, "VFIO_DEVICE_RESET");
-	tap_ok(m != MAP_FAILED && probe_read(m, &v) == -1,
-	       "touching the mapping after reset raises SIGBUS");
-	if (m != MAP_FAILED)
-		munmap(m, page);
-	tap_ok(pread(d.fd, buf, 8, info->offset + 8) == 8 && buf[0] == pattern(2, 8),
-	       "pread after reset reads GPU RAM");
-	m = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
-	tap_ok(m != MAP_FAILED && probe_read(m + 8, &v) == 0,
-	       "a mapping made after reset works");
-	{
-		/* the FLR bit of PCIe Device Control, written through config space */
-		uint8_t cap = 0, id = 0, ctl[2] = { 0, 0 };
-		uint64_t cfg = VFIO_PCI_INDEX_TO_OFFSET_C(VFIO_PCI_CONFIG_REGION_INDEX);
-
-		pread(d.fd, &cap, 1, cfg + 0x34);
-		while (cap && pread(d.fd, &id, 1, cfg + cap) == 1 && id != 0x10)
-			pread(d.fd, &cap, 1, cfg + cap + 1);
-		if (cap && id == 0x10 && pread(d.fd, ctl, 2, cfg + cap + 8) == 2) {
-			ctl[1] |= 0x80;
-			tap_ok(pwrite(d.fd, ctl, 2, cfg + cap + 8) == 2,
-			       "function level reset through config space");
-			tap_ok(m != MAP_FAILED && probe_read(m + 8, &v) == -1,
-			       "the mapping is revoked by a config-space reset too");
-		} else {
-			tap_ok(0, "the GPU has a PCIe capability to reset through");
-		}
-	}
-	if (m != MAP_FAILED)
-		munmap(m, page);
+	survive(&d, info, "GPU RAM", 1);
+	buf[0] = pattern(3, 64);
+	tap_ok(pwrite(d.fd, buf, 8, info->offset + 64) == 8 && !(buf[0] = 0) &&
+	       pread(d.fd, buf, 8, info->offset + 64) == 8 && buf[0] == pattern(3, 64),
+	       "after them, pwrite and pread reach GPU RAM");
 
 	free(info);
 	vfio_dev_close(&d);
@@ -349,6 +434,7 @@ static int npu(const char *bdf, uint64_t tgt, uint32_t speed, const char *magic)
 	       "pread past the register page: EINVAL");
 	if (m != MAP_FAILED)
 		munmap(m, page);
+	survive(&d, info, "ATSD", 0);
 out:
 	free(info);
 	vfio_dev_close(&d);
@@ -678,6 +764,135 @@ static int info(const char *bdf)
 	return 0;
 }
 
+/*
+ * request: a VMM that handles the device request, as QEMU does: map the
+ * region, wait for the kernel to ask for the device back (hot-unplug,
+ * unbind), then unmap and close. Touching the mapping meanwhile must never
+ * raise SIGBUS (exit 99).
+ */
+static int request(const char *bdf, const char *ready)
+{
+	char irqbuf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *irq = (void *)irqbuf;
+	struct vfio_region_info *info = NULL;
+	struct pollfd pfd = { .events = POLLIN };
+	struct vfio_dev d;
+	volatile uint8_t *m;
+	size_t len, off = 0;
+	uint64_t n;
+	uint8_t v;
+	int index, fd;
+
+	if (vfio_dev_open(&d, bdf) || d.fd < 0)
+		return 2;
+	info = find_ram(&d, &index);
+	if (!info)
+		info = find_atsd(&d, &index);
+	if (!info || !info->size)
+		return 3;
+	len = info->size;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, info->offset);
+	if (m == MAP_FAILED)
+		return 4;
+	pfd.fd = eventfd(0, EFD_CLOEXEC);
+	*irq = (struct vfio_irq_set){
+		.argsz = sizeof(irqbuf), .index = VFIO_PCI_REQ_IRQ_INDEX, .count = 1,
+		.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+	};
+	memcpy(irq->data, &pfd.fd, sizeof(int32_t));
+	if (pfd.fd < 0 || ioctl(d.fd, VFIO_DEVICE_SET_IRQS, irq))
+		return 5;
+	fd = open(ready, O_WRONLY | O_CREAT, 0644);
+	if (fd < 0)
+		return 6;
+	close(fd);
+	/* keep using the memory until asked to let go */
+	while (poll(&pfd, 1, 0) == 0) {
+		if (probe_read(m + off, &v))
+			return 99;
+		off = (off + page) % len;
+		usleep(1000);
+	}
+	if (read(pfd.fd, &n, sizeof(n)) != sizeof(n))
+		return 7;
+	munmap((void *)m, len);
+	free(info);
+	vfio_dev_close(&d);
+	close(pfd.fd);
+	printf("asked for the device %llu time(s); let it go\n", (unsigned long long)n);
+	return 0;
+}
+
+/* the simulated node's OPAL state of GPU @gpu: "mapped=... lpid=... ..." */
+static int sim_opal(const char *gpu, char *line, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/debug/nvlink2-sim/opal", "r");
+	char want[32], buf[160];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "gpu %s ", gpu);
+	while (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!strncmp(buf, want, strlen(want)) || !strncmp(buf, "refused=", 8)) {
+			strncat(line, buf, len - strlen(line) - 2);
+			strcat(line, " ");
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * kvm: open a GPU for a KVM VM, as a KVM guest's VMM does (KVM's VFIO
+ * device told about the group first): while it is open the GPU is in the
+ * VM's partition with a translation context (guest problem state, data
+ * relocation: MSR 0x4010); once closed, after the core has quiesced it, it
+ * is back in the host's, the context destroyed, and OPAL refused nothing.
+ */
+static int kvm(const char *bdf, const char *gpu)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_VFIO };
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_VFIO_FILE, .attr = KVM_DEV_VFIO_FILE_ADD,
+	};
+	char state[320] = "";
+	struct vfio_dev d;
+	int kfd, vm;
+
+	kfd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	vm = kfd < 0 ? -1 : ioctl(kfd, KVM_CREATE_VM, 0);
+	tap_ok(vm >= 0, "a KVM VM (%s)", vm < 0 ? strerror(errno) : "/dev/kvm");
+	tap_ok(vm >= 0 && ioctl(vm, KVM_CREATE_DEVICE, &dev) == 0, "KVM's VFIO device");
+	if (vm < 0)
+		return tap_done();
+	tap_ok(vfio_dev_open_kvm(&d, bdf, dev.fd, &attr) == 0, "open %s for the VM", bdf);
+	if (d.fd >= 0) {
+		sim_opal(gpu, state, sizeof(state));
+		tap_diag("open: %s", state);
+		tap_ok(strstr(state, "mapped=1") && !strstr(state, "lpid=0 ") &&
+		       strstr(state, "contexts=1 msr=0x4010"),
+		       "open: the GPU is in the VM's partition, one context, MSR DR|PR");
+		/* the guest turns on bus mastering: a context must be there */
+		tap_ok(config_set16(d.fd, 4, 4, 0) == 0, "the guest enables bus mastering");
+		vfio_dev_close(&d);
+		state[0] = '\0';
+		sim_opal(gpu, state, sizeof(state));
+		tap_diag("closed: %s", state);
+		tap_ok(strstr(state, "lpid=0 contexts=0") != NULL,
+		       "closed: back in the host partition (LPID 0), its context destroyed");
+		tap_ok(strstr(state, "refused=0 unsafe=0") != NULL,
+		       "OPAL refused no call and saw no unsafe order (LPCR 0, context "
+		       "before use, bus mastering off before the host)");
+	}
+	close(dev.fd);
+	close(vm);
+	close(kfd);
+	return tap_done();
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_sigbus };
@@ -702,8 +917,13 @@ int main(int argc, char **argv)
 		return isolate(argv[2], argv[3], argv[4]);
 	if (argc == 3 && !strcmp(argv[1], "info"))
 		return info(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "request"))
+		return request(argv[2], argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "kvm"))
+		return kvm(argv[2], argv[3]);
 	fprintf(stderr, "usage: vfio-nvlink2 gpu BDF SIZE TGT ALIGNED | npu BDF TGT SPEED MAGIC|none\n"
 			"       | fill|check BDF SEED | hold|hold-atsd BDF READYFILE | info BDF\n"
-			"       | isolate BDF gpu SEED | isolate BDF atsd MAGIC|none\n");
+			"       | isolate BDF gpu SEED | isolate BDF atsd MAGIC|none\n"
+			"       | request BDF READYFILE | kvm BDF GPU\n");
 	return 2;
 }

@@ -9,6 +9,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
+
 #include "vfio_util.h"
 
 static int tap_n, tap_failed;
@@ -80,6 +82,12 @@ static int group_of(const char *bdf, char *path, size_t len)
 
 int vfio_dev_open(struct vfio_dev *d, const char *bdf)
 {
+	return vfio_dev_open_kvm(d, bdf, -1, NULL);
+}
+
+int vfio_dev_open_kvm(struct vfio_dev *d, const char *bdf, int kvm_dev,
+		      struct kvm_device_attr *attr)
+{
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char gpath[PATH_MAX];
 	int noiommu, ret;
@@ -118,6 +126,11 @@ int vfio_dev_open(struct vfio_dev *d, const char *bdf)
 	if (ioctl(d->container, VFIO_SET_IOMMU,
 		  noiommu ? VFIO_NOIOMMU_IOMMU : VFIO_TYPE1v2_IOMMU))
 		goto fail;
+	if (kvm_dev >= 0) {
+		attr->addr = (uint64_t)(uintptr_t)&d->group;
+		if (ioctl(kvm_dev, KVM_SET_DEVICE_ATTR, attr))
+			goto fail;
+	}
 	d->fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
 	if (d->fd < 0)
 		goto fail;

@@ -26,6 +26,10 @@ int tap_done(void);
 
 /* 0 on success; on failure -errno and a diagnostic line */
 int vfio_dev_open(struct vfio_dev *d, const char *bdf);
+/* the same, telling KVM's VFIO device @kvm_dev about the group first */
+struct kvm_device_attr;
+int vfio_dev_open_kvm(struct vfio_dev *d, const char *bdf, int kvm_dev,
+		      struct kvm_device_attr *attr);
 void vfio_dev_close(struct vfio_dev *d);
 
 /*

@@ -3,7 +3,8 @@
  * vv-bench: one measurement per run, printed as "SECONDS [FAULTS]"; the
  * bench scripts repeat runs and take medians.
  *
- *   vv-bench touch-region BDF     mmap the GPU RAM region, touch a byte
+ *   vv-bench touch-region[-4k] BDF  mmap the GPU RAM region (-4k: one
+ *                                 page off huge alignment), touch a byte
  *                                 per 4 KiB page
  *   vv-bench touch-anon SIZE      the same over THP-backed anonymous memory
  *   vv-bench pread BDF | pwrite BDF
@@ -80,7 +81,8 @@ static int open_ram(const char *bdf, struct vfio_dev *d, struct vfio_region_info
 	return 0;
 }
 
-static int touch_region(const char *bdf)
+/* small: map one page off huge alignment, so that every fault is a PTE's */
+static int touch_region(const char *bdf, int small)
 {
 	struct vfio_region_info *info;
 	struct vfio_dev d;
@@ -90,7 +92,9 @@ static int touch_region(const char *bdf)
 
 	if (open_ram(bdf, &d, &info))
 		return 1;
-	area = aligned_area(info->size, info->size >= SZ_1G ? SZ_1G : SZ_2M);
+	area = aligned_area(info->size + SZ_2M, info->size >= SZ_1G ? SZ_1G : SZ_2M);
+	if (area && small)
+		area = (uint8_t *)area + sysconf(_SC_PAGESIZE);
 	m = area ? mmap(area, info->size, PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_FIXED, d.fd, info->offset) : MAP_FAILED;
 	if (m == MAP_FAILED) {
@@ -193,7 +197,9 @@ static int bind(const char *override, char **bdfs, int n)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "touch-region"))
-		return touch_region(argv[2]);
+		return touch_region(argv[2], 0);
+	if (argc == 3 && !strcmp(argv[1], "touch-region-4k"))
+		return touch_region(argv[2], 1);
 	if (argc == 3 && !strcmp(argv[1], "touch-anon"))
 		return touch_anon(strtoull(argv[2], NULL, 0));
 	if (argc == 3 && !strcmp(argv[1], "pread"))
@@ -204,7 +210,7 @@ int main(int argc, char **argv)
 		return copy(strtoull(argv[2], NULL, 0));
 	if (argc >= 4 && !strcmp(argv[1], "bind"))
 		return bind(argv[2], argv + 3, argc - 3);
-	fprintf(stderr, "usage: vv-bench touch-region BDF | touch-anon SIZE | pread BDF | pwrite BDF\n"
+	fprintf(stderr, "usage: vv-bench touch-region[-4k] BDF | touch-anon SIZE | pread BDF | pwrite BDF\n"
 			"       | memcpy SIZE | bind OVERRIDE BDF...\n");
 	return 2;
 }

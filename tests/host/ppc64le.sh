@@ -35,17 +35,23 @@ ok "$([ -z "$missing" ]; echo $?)" "every ppc64le.config symbol is set"
 
 "${kmake[@]}" prepare >/dev/null 2>&1
 ok $? "prepare the ppc64le tree"
-for t in ${VV_PPC64LE_TARGETS-arch/powerpc/platforms/powernv/opal.o vfio-variant/drivers/vfio/pci/nvlink2/}; do
+for t in ${VV_PPC64LE_TARGETS-arch/powerpc/platforms/powernv/opal.o arch/powerpc/platforms/powernv/opal-call.o vfio-variant/drivers/vfio/pci/nvlink2/}; do
 	kbuild_ok "ppc64le W=1 compile: $t" "$t" "${kmake[@]}" W=1
 done
 # the self-test's inputs (VV_PPC64LE_TARGETS) are not the variants
 [ -z "${VV_PPC64LE_TARGETS+set}" ] || { done_testing; exit; }
-for m in vfio-pci-nvlink2 nvlink2gpu-vfio-pci npu2-vfio-pci; do
+for m in nvlink2gpu-vfio-pci npu2-vfio-pci; do
 	f=$obj/vfio-variant/drivers/vfio/pci/nvlink2/${m}.o
 	readelf -h "$f" 2>/dev/null | grep -q "Machine: *PowerPC64" &&
 		readelf -h "$f" | grep -q "little endian"
 	ok $? "$m.o is a ppc64le object"
 done
-nm "$obj/vfio-variant/drivers/vfio/pci/nvlink2/platform.o" 2>/dev/null | grep -q ' U opal_npu_map_lpar'
-ok $? "the powernv platform code calls OPAL (opal_npu_map_lpar)"
+# on powernv the GPU variant calls OPAL itself (strongly: no stand-in) and
+# registers GPU RAM with the sPAPR TCE memory tracker
+gpu=$obj/vfio-variant/drivers/vfio/pci/nvlink2/nvlink2gpu.o
+for sym in opal_npu_map_lpar opal_npu_init_context opal_npu_destroy_context \
+	mm_iommu_newdev mm_iommu_put; do
+	nm "$gpu" 2>/dev/null | grep -q " U $sym\$"
+	ok $? "on powernv nvlink2gpu-vfio-pci calls $sym"
+done
 done_testing

@@ -38,8 +38,9 @@ if ! out=$("${kmake[@]}" olddefconfig 2>&1 && "${kmake[@]}" prepare 2>&1); then
 fi
 
 # other architectures' files are compiled by tests/host/ppc64le.sh
+# (host programs under scripts/ are built by 'make prepare', below)
 objs=$(git diff --name-only vv-base "$tip" -- '*.c' | grep -v '/tests/' | grep -v dups.c |
-	awk '!/^arch\// || /^arch\/x86\//' | sed 's/\.c$/.o/')
+	grep -v '^scripts/' | awk '!/^arch\// || /^arch\/x86\//' | sed 's/\.c$/.o/')
 n=0
 for c in $(git rev-list --reverse "vv-base..$tip"); do
 	n=$((n + 1))
@@ -47,6 +48,11 @@ for c in $(git rev-list --reverse "vv-base..$tip"); do
 	# pick up Kconfig symbols the patch adds (e.g. the KUnit suite)
 	"${kmake[@]}" olddefconfig >/dev/null 2>&1
 	kbuild_ok "patch $n builds on its own: $(git log -1 --format=%s "$c")" "$objs" "${kmake[@]}"
+	if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^scripts/'; then
+		out=$("${kmake[@]}" prepare 2>&1)
+		ok $? "patch $n: the host programs it changes build (make prepare)"
+		[ -z "$out" ] || echo "$out" | tail -5 | sed 's/^/# /'
+	fi
 done
 cd "$tree" && git worktree remove --force "$wt"
 done_testing

@@ -12,8 +12,10 @@
  * PCI core's fallback to the next candidate; 'defer' makes its next probes
  * ask to be retried later (-EPROBE_DEFER).
  */
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/uaccess.h>
 #include <linux/vfio_pci_core.h>
 
 #ifndef VV_VARIANT_VENDOR
@@ -21,7 +23,7 @@
 #define VV_VARIANT_DEVICE	0x11e8
 #endif
 #ifndef VV_VARIANT_ACCEPTS
-#define VV_VARIANT_ACCEPTS(pdev)	true
+#define VV_VARIANT_ACCEPTS(pdev)	((void)(pdev), true)
 #endif
 
 static bool decline;
@@ -32,6 +34,78 @@ static unsigned int defer;
 module_param(defer, uint, 0644);
 MODULE_PARM_DESC(defer, "Defer this many probes (-EPROBE_DEFER)");
 
+/*
+ * A test region (VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1234, subtype 1): a
+ * page of RAM the device "has" outside its BARs, mapped by faults under
+ * memory_lock as a variant maps such memory (the NVLink2 GPU RAM). It shows
+ * that vfio-pci-core's zap covers device-specific regions on every path,
+ * the hot reset of a dev_set through another device's fd included.
+ */
+struct vv_edu_device {
+	struct vfio_pci_core_device core;
+	struct page *page;
+};
+
+static struct vv_edu_device *to_edu(struct vfio_pci_core_device *vdev)
+{
+	return container_of(vdev, struct vv_edu_device, core);
+}
+
+static vm_fault_t vv_edu_test_fault(struct vm_fault *vmf)
+{
+	struct vv_edu_device *e = vmf->vma->vm_private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	down_read(&e->core.memory_lock);
+	if (!e->core.pm_runtime_engaged)
+		ret = vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(e->page));
+	up_read(&e->core.memory_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vv_edu_test_vm_ops = {
+	.fault = vv_edu_test_fault,
+};
+
+static int vv_edu_test_mmap(struct vfio_pci_core_device *vdev,
+			    struct vfio_pci_region *region,
+			    struct vm_area_struct *vma)
+{
+	if ((vma->vm_pgoff & (VFIO_PCI_OFFSET_MASK >> PAGE_SHIFT)) ||
+	    vma->vm_end - vma->vm_start != PAGE_SIZE)
+		return -EINVAL;
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_private_data = to_edu(vdev);
+	vma->vm_ops = &vv_edu_test_vm_ops;
+	return 0;
+}
+
+static ssize_t vv_edu_test_rw(struct vfio_pci_core_device *vdev, char __user *buf,
+			      size_t count, loff_t *ppos, bool iswrite)
+{
+	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
+	void *p = page_address(to_edu(vdev)->page);
+
+	if (pos >= PAGE_SIZE)
+		return -EINVAL;
+	count = min_t(u64, count, PAGE_SIZE - pos);
+	if (iswrite ? copy_from_user(p + pos, buf, count) : copy_to_user(buf, p + pos, count))
+		return -EFAULT;
+	*ppos += count;
+	return count;
+}
+
+static void vv_edu_test_release(struct vfio_pci_core_device *vdev,
+				struct vfio_pci_region *region)
+{
+}
+
+static const struct vfio_pci_regops vv_edu_test_regops = {
+	.rw = vv_edu_test_rw,
+	.mmap = vv_edu_test_mmap,
+	.release = vv_edu_test_release,
+};
+
 static int vv_edu_variant_open_device(struct vfio_device *core_vdev)
 {
 	struct vfio_pci_core_device *vdev =
@@ -41,14 +115,34 @@ static int vv_edu_variant_open_device(struct vfio_device *core_vdev)
 	ret = vfio_pci_core_enable(vdev);
 	if (ret)
 		return ret;
+	ret = vfio_pci_core_register_dev_region(vdev,
+						VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1234,
+						1, &vv_edu_test_regops, PAGE_SIZE,
+						VFIO_REGION_INFO_FLAG_READ |
+						VFIO_REGION_INFO_FLAG_WRITE |
+						VFIO_REGION_INFO_FLAG_MMAP, NULL);
+	if (ret) {
+		vfio_pci_core_disable(vdev);
+		return ret;
+	}
 	vfio_pci_core_finish_enable(vdev);
 	return 0;
+}
+
+static void vv_edu_variant_release(struct vfio_device *core_vdev)
+{
+	struct vfio_pci_core_device *vdev =
+		container_of(core_vdev, struct vfio_pci_core_device, vdev);
+
+	if (to_edu(vdev)->page)
+		__free_page(to_edu(vdev)->page);
+	vfio_pci_core_release_dev(core_vdev);
 }
 
 static const struct vfio_device_ops vv_edu_variant_ops = {
 	.name		= VV_VARIANT_NAME,
 	.init		= vfio_pci_core_init_dev,
-	.release	= vfio_pci_core_release_dev,
+	.release	= vv_edu_variant_release,
 	.open_device	= vv_edu_variant_open_device,
 	.close_device	= vfio_pci_core_close_device,
 	.ioctl		= vfio_pci_core_ioctl,
@@ -67,7 +161,7 @@ static const struct vfio_device_ops vv_edu_variant_ops = {
 static int vv_edu_variant_probe(struct pci_dev *pdev,
 				const struct pci_device_id *id)
 {
-	struct vfio_pci_core_device *vdev;
+	struct vv_edu_device *e;
 	int ret;
 
 	if (READ_ONCE(decline) || !VV_VARIANT_ACCEPTS(pdev))
@@ -77,15 +171,19 @@ static int vv_edu_variant_probe(struct pci_dev *pdev,
 		return -EPROBE_DEFER;
 	}
 
-	vdev = vfio_alloc_device(vfio_pci_core_device, vdev, &pdev->dev,
-				 &vv_edu_variant_ops);
-	if (IS_ERR(vdev))
-		return PTR_ERR(vdev);
+	e = vfio_alloc_device(vv_edu_device, core.vdev, &pdev->dev, &vv_edu_variant_ops);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	e->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!e->page) {
+		vfio_put_device(&e->core.vdev);
+		return -ENOMEM;
+	}
 
-	dev_set_drvdata(&pdev->dev, vdev);
-	ret = vfio_pci_core_register_device(vdev);
+	dev_set_drvdata(&pdev->dev, &e->core);
+	ret = vfio_pci_core_register_device(&e->core);
 	if (ret)
-		vfio_put_device(&vdev->vdev);
+		vfio_put_device(&e->core.vdev);
 	return ret;
 }
 

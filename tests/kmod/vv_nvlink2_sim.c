@@ -44,6 +44,8 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "nvlink2_ext.h"	/* the OPAL calls it answers, off POWER9 */
+
 #define SIM_MAX_GPUS		192
 #define SIM_MAX_LINKS		6	/* per GPU, as on POWER9 */
 #define SIM_PM_CAP		0x50

@@ -288,7 +288,7 @@ static ssize_t vv_ctl_write(struct file *file, const char __user *ubuf,
 	char *buf, *args, *cmd;
 	int ret;
 
-	buf = memdup_user_nul(ubuf, min(count, (size_t)128));
+	buf = memdup_user_nul(ubuf, min_t(size_t, count, 128));
 	if (IS_ERR(buf))
 		return PTR_ERR(buf);
 	args = strim(buf);

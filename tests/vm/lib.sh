@@ -320,8 +320,11 @@ sim_up() {
 }
 
 # sim_down: remove the node (=m only)
+# (the GPU variant calls the node's OPAL stand-in, so it goes first)
 sim_down() {
-	have_modules && loaded vv_nvlink2_sim && rmmod vv_nvlink2_sim
+	have_modules || return 0
+	loaded nvlink2gpu_vfio_pci && rmmod nvlink2gpu_vfio_pci
+	loaded vv_nvlink2_sim && rmmod vv_nvlink2_sim
 	return 0
 }
 

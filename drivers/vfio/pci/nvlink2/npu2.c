@@ -142,10 +142,17 @@ static int npu2_atsd_add_caps(struct vfio_pci_core_device *vdev,
 	       vfio_info_add_capability(caps, &spd.header, sizeof(spd));
 }
 
+/* at close: no mapping is left, each pinned the device file */
+static void npu2_atsd_release(struct vfio_pci_core_device *vdev,
+			      struct vfio_pci_region *region)
+{
+}
+
 static const struct vfio_pci_regops npu2_atsd_regops = {
 	.rw = npu2_atsd_rw,
 	.mmap = npu2_atsd_mmap,
 	.add_capability = npu2_atsd_add_caps,
+	.release = npu2_atsd_release,
 };
 
 static int npu2_open_device(struct vfio_device *core_vdev)

@@ -14,6 +14,8 @@
 #include <linux/pfn_t.h>
 #include <linux/vfio_pci_core.h>
 
+#include "nvlink2_ext.h"
+
 /*
  * On a kernel without driver_override aliases the variants answer to their
  * own names only (the initializers go last in struct pci_driver); modinfo
@@ -60,16 +62,16 @@ static inline struct nvlink2_device *to_nvlink2(struct pci_dev *pdev)
 }
 
 /*
- * Whether the memory may be touched, with vdev->memory_lock held: not while
- * the device is in a low power state (the link is down) or recovers from
- * an error. A reset holds the lock for write, so it is never under way.
+ * Whether the memory may be touched, with vdev->memory_lock held: only in
+ * D0, not while the device is in a low power state (the link is down) or
+ * recovers from an error. A reset holds the lock for write, so it is never under way.
  */
 static inline bool nvlink2_mem_usable(const struct nvlink2_mem *mem)
 {
 	struct vfio_pci_core_device *vdev = mem->vdev;
 
 	lockdep_assert_held(&vdev->memory_lock);
-	return !vdev->pm_runtime_engaged && vdev->pdev->current_state < PCI_D3hot &&
+	return !vdev->pm_runtime_engaged && vdev->pdev->current_state == PCI_D0 &&
 	       !mem->error;
 }
 
@@ -182,13 +184,5 @@ static const struct pci_error_handlers nvlink2_err_handlers = {
 	.error_detected = nvlink2_error_detected,
 	.resume = nvlink2_error_resume,
 };
-
-#if IS_ENABLED(CONFIG_KUNIT)
-/* the firmware readers, for the KUnit suite (nvlink2_fw_kunit.c) */
-int nvlink2gpu_read_fw(struct fwnode_handle *gpu, phys_addr_t *base, u64 *size,
-		       u64 *tgt, u64 *phb_id);
-int npu2_read_fw(struct fwnode_handle *npu, u32 *index, u64 *tgt, u32 *speed,
-		 phys_addr_t *atsd);
-#endif
 
 #endif /* VFIO_PCI_NVLINK2_H */

@@ -7,7 +7,7 @@
 #include <linux/module.h>
 #include <linux/property.h>
 
-#include "nvlink2.h"
+#include "nvlink2_ext.h"
 
 #define RAM_BASE	0x20000000000ULL
 #define RAM_SIZE	0x400000000ULL

@@ -23,20 +23,12 @@
 #include "nvlink2.h"
 
 #ifdef CONFIG_PPC_POWERNV
-#include <asm/opal.h>
 #include <asm/reg.h>
 #define NVLINK2GPU_MSR		(MSR_DR | MSR_PR)
 #define nvlink2gpu_lpid(kvm)	((kvm)->arch.lpid)
 #else
-/*
- * Off POWER9, a simulation of the platform may stand in for OPAL's NPU
- * calls (the project's test node does); without one there is no partition
- * to map a GPU into. Its partitions are numbered after the VM.
- */
-s64 __weak opal_npu_map_lpar(u64 phb_id, u64 bdf, u64 lparid, u64 lpcr);
-s64 __weak opal_npu_init_context(u64 phb_id, int pasid, u64 msr, u64 bdf);
-s64 __weak opal_npu_destroy_context(u64 phb_id, u64 pid, u64 bdf);
 #define NVLINK2GPU_MSR		(BIT(4) | BIT(14))	/* POWER's MSR_DR | MSR_PR */
+/* the simulated node numbers its partitions after the VM */
 #define nvlink2gpu_lpid(kvm)	((u64)(unsigned long)(kvm) >> PAGE_SHIFT)
 #endif
 
@@ -123,7 +115,7 @@ static int nvlink2gpu_map_lpar(struct nvlink2gpu_device *gpu, struct kvm *kvm)
 	struct pci_dev *pdev = gpu->nv.core.pdev;
 	s64 rc;
 
-	if (!opal_npu_map_lpar || !gpu->phb_id)
+	if (!gpu->phb_id)
 		return -ENODEV;
 	rc = opal_npu_map_lpar(gpu->phb_id, pci_dev_id(pdev), nvlink2gpu_lpid(kvm), 0);
 	if (!rc) {
