@@ -163,7 +163,21 @@ def kvm_usable():
     return os.environ.get("VV_KVM") == "1" and os.access("/dev/kvm", os.W_OK)
 
 
-def boot(flavour, suite, tests, timeout, extra_append="", tag=""):
+# Other userspaces than the host's, for tests whose header says
+# '# vv-root: NAME': a Debian root made by kernel/scripts/root.sh into
+# build/roots/NAME, booted with the same kernels (the project directory is
+# shared into it at the same path).
+ROOTS = ("trixie",)
+
+
+def root_dir(name):
+    """The directory of root NAME, made (or remade) by kernel/scripts/root.sh."""
+    subprocess.run(["bash", os.path.join(TOP, "kernel", "scripts", "root.sh"), name],
+                   check=True)
+    return os.path.join(BUILD, "roots", name)
+
+
+def boot(flavour, suite, tests, timeout, extra_append="", tag="", root=""):
     """Boot one guest; return (outdir, console text, finished?, seconds)."""
     obj = os.path.join(BUILD, f"obj-{flavour}")
     kernel = os.path.join(obj, "arch/x86/boot/bzImage")
@@ -173,12 +187,19 @@ def boot(flavour, suite, tests, timeout, extra_append="", tag=""):
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
     console = os.path.join(out, "console.log")
+    rootpath, init, top_share = "/", f"{TOP}/tests/vm/init", []
+    if root:
+        # the init runs from the root it boots; the project comes as a share
+        rootpath, init = root_dir(root), "/vv-init"
+        shutil.copy(os.path.join(TOP, "tests", "vm", "init"), rootpath + init)
+        top_share = ["-fsdev", f"local,id=vvtop,path={TOP},security_model=none,readonly=on",
+                     "-device", "virtio-9p-pci,fsdev=vvtop,mount_tag=vvtop"]
     append = (
         "console=ttyS0,115200 root=vvroot rootfstype=9p "
         "rootflags=trans=virtio,version=9p2000.L,msize=512000 ro "
-        f"init={TOP}/tests/vm/init panic=-1 oops=panic sysrq_always_enabled "
+        f"init={init} panic=-1 oops=panic sysrq_always_enabled "
         f"vv.top={TOP} vv.flavour={flavour} vv.suite={suite} vv.tests={tests} "
-        f"{SIM_APPEND} {extra_append}"
+        f"vv.root={root or 'host'} {SIM_APPEND} {extra_append}"
     )
     cmd = [
         "qemu-system-x86_64",
@@ -187,8 +208,9 @@ def boot(flavour, suite, tests, timeout, extra_append="", tag=""):
         "-cpu", "max", "-smp", "2", "-m", os.environ.get("VV_MEM", "4G"),
         "-device", "intel-iommu,intremap=on",
         "-kernel", kernel, "-append", append,
-        "-fsdev", "local,id=vvroot,path=/,security_model=none,readonly=on",
+        "-fsdev", f"local,id=vvroot,path={rootpath},security_model=none,readonly=on",
         "-device", "virtio-9p-pci,fsdev=vvroot,mount_tag=vvroot",
+        *top_share,
         "-fsdev", f"local,id=vvout,path={out},security_model=none",
         "-device", "virtio-9p-pci,fsdev=vvout,mount_tag=vvout",
         "-device", "edu",
@@ -196,6 +218,12 @@ def boot(flavour, suite, tests, timeout, extra_append="", tag=""):
         "-device", "pcie-root-port,id=vvrp2,chassis=2",
         "-device", "edu,bus=vvrp2,addr=0.0,multifunction=on",
         "-device", "edu,bus=vvrp2,addr=0.1",
+        # a modern virtio-net (1af4:1041), which virtio-vfio-pci takes, behind
+        # a root port (PCIe, with FLR); a PCI test device no variant takes
+        "-device", "pcie-root-port,id=vvrp3,chassis=3",
+        "-netdev", "user,id=vvnet,restrict=on",
+        "-device", "virtio-net-pci,bus=vvrp3,disable-legacy=on,netdev=vvnet",
+        "-device", "pci-testdev",
         # an NVMe controller with SR-IOV (two VFs) behind a root port
         "-device", "pcie-root-port,id=vvrp1,chassis=1",
         "-device", "nvme-subsys,id=vvnvs,nqn=vfio-variant",
@@ -233,12 +261,12 @@ PATCHED = ("m", "y", "m-debug", "y-debug")
 
 
 def test_header(suite, name):
-    hdr = {"flavours": PATCHED, "append": ""}
+    hdr = {"flavours": PATCHED, "append": "", "root": ""}
     with open(os.path.join(TOP, "tests", "vm", suite, name + ".sh")) as f:
         for line in f:
             if not line.startswith("#"):
                 break
-            m = re.match(r"^# vv-(flavours|append):\s*(.*?)\s*$", line)
+            m = re.match(r"^# vv-(flavours|append|root):\s*(.*?)\s*$", line)
             if m:
                 hdr[m.group(1)] = tuple(m.group(2).split()) if m.group(1) == "flavours" \
                     else m.group(2)
@@ -256,22 +284,23 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, 
     for n in suite_tests(suite):
         hdr = test_header(suite, n)
         if selected(n, pattern) and (suite != "cases" or flavour in hdr["flavours"]):
-            groups.setdefault(hdr["append"], []).append(n)
+            groups.setdefault((hdr["root"], hdr["append"]), []).append(n)
     found = []
-    for i, (append, names) in enumerate(sorted(groups.items())):
+    for i, ((root, append), names) in enumerate(sorted(groups.items())):
         found += run_boot(res, flavour, suite, names, timeout, expect_red, label, show,
-                          (extra_append + " " + append).strip(), f"-{i}" if i else "")
+                          (extra_append + " " + append).strip(), f"-{i}" if i else "",
+                          root)
     return found
 
 
 def run_boot(res, flavour, suite, names, timeout, expect_red, label, show, extra_append,
-             tag):
+             tag, root=""):
     """Boot and record results; with expect_red, record whether it went red."""
     label = label or f"{flavour}"
     if flavour.endswith("-debug"):
         timeout *= 2    # KASAN, lockdep and kmemleak: everything is slower
     out, console, finished, secs = boot(flavour, suite, ",".join(names), timeout,
-                                        extra_append, tag)
+                                        extra_append, tag, root)
     found = []
     if not finished:
         why = (f"guest did not finish within {timeout}s" if secs >= timeout
@@ -311,7 +340,8 @@ def run_boot(res, flavour, suite, names, timeout, expect_red, label, show, extra
     for name, status, note in found:
         res.add(f"{label}: {name}", status, note)
     print(f"# {label}/{suite}{tag}: boot and tests took {secs:.1f}s"
-          + (f" ({extra_append})" if extra_append else ""), flush=True)
+          + (f" ({extra_append})" if extra_append else "")
+          + (f" (root: {root})" if root else ""), flush=True)
     return found
 
 

@@ -13,6 +13,8 @@ pkgs=(
 	# userspace: tool, udev, interoperation tests
 	pkg-config libkmod-dev libpci-dev pciutils udev driverctl
 	libvirt-daemon libvirt-daemon-system libvirt-clients dbus
+	# a Debian 13 root for the tests of its libvirt and QEMU (kernel/scripts/root.sh)
+	mmdebstrap
 	# benchmarks
 	gnuplot-nox man-db
 )

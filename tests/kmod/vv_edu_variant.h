@@ -3,7 +3,8 @@
  * Body of the test vfio-pci variants for QEMU's edu device (1234:11e8), and
  * for its NVMe controller's SR-IOV functions (1b36:0010). Each variant
  * module defines VV_VARIANT_NAME and VV_VARIANT_PRIORITY (and for another
- * device VV_VARIANT_VENDOR, VV_VARIANT_DEVICE, and VV_VARIANT_ACCEPTS(pdev),
+ * device VV_VARIANT_VENDOR, VV_VARIANT_DEVICE, VV_VARIANT_SUBVENDOR and
+ * VV_VARIANT_SUBDEVICE for a narrower id, and VV_VARIANT_ACCEPTS(pdev),
  * which functions it takes, and VV_VARIANT_SRIOV for a PF's variant that
  * enables VFs) and includes this file, so that the tests have several variants of the same
  * device, with different priorities, loadable in any order. A variant is
@@ -21,6 +22,10 @@
 #ifndef VV_VARIANT_VENDOR
 #define VV_VARIANT_VENDOR	0x1234
 #define VV_VARIANT_DEVICE	0x11e8
+#endif
+#ifndef VV_VARIANT_SUBVENDOR
+#define VV_VARIANT_SUBVENDOR	PCI_ANY_ID
+#define VV_VARIANT_SUBDEVICE	PCI_ANY_ID
 #endif
 #ifndef VV_VARIANT_ACCEPTS
 #define VV_VARIANT_ACCEPTS(pdev)	((void)(pdev), true)
@@ -203,7 +208,8 @@ static void vv_edu_variant_remove(struct pci_dev *pdev)
 }
 
 static const struct pci_device_id vv_edu_variant_ids[] = {
-	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(VV_VARIANT_VENDOR, VV_VARIANT_DEVICE) },
+	{ PCI_DEVICE_SUB(VV_VARIANT_VENDOR, VV_VARIANT_DEVICE, VV_VARIANT_SUBVENDOR,
+			 VV_VARIANT_SUBDEVICE), .override_only = PCI_ID_F_VFIO_DRIVER_OVERRIDE },
 	{}
 };
 MODULE_DEVICE_TABLE(pci, vv_edu_variant_ids);

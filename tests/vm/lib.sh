@@ -400,3 +400,96 @@ deferred_trigger() {
 	echo "driver vv-trigger-$$-$_vv_trigger 0" >/sys/kernel/debug/vv_rank_bus/ctl &&
 		echo "device vv-trigger-$$-$_vv_trigger" >/sys/kernel/debug/vv_rank_bus/ctl
 }
+
+# --- libvirt (the root's libvirtd, run in the guest) -------------------------
+# libvirt_up: libvirtd as a distribution starts it, minus systemd: a system
+# bus, QEMU as root (the overlay has no libvirt-qemu user), no cgroups, mount
+# namespaces or security driver (the guest has none), its own log in
+# /run/libvirtd.log. libvirt_down stops it.
+virsh=(timeout 120 virsh -q -c qemu:///system)
+libvirt_up() {
+	local i
+	mkdir -p /run/dbus
+	dbus-daemon --system --fork >/dev/null 2>&1
+	sed -i 's/^#*user = .*/user = "root"/; s/^#*group = .*/group = "root"/' /etc/libvirt/qemu.conf
+	cat >>/etc/libvirt/qemu.conf <<'CONF'
+security_driver = "none"
+namespaces = [ ]
+cgroup_controllers = [ ]
+stdio_handler = "file"
+CONF
+	libvirtd --verbose >/run/libvirtd.log 2>&1 &
+	_vv_libvirtd=$!
+	for i in $(seq 120); do [ -S /run/libvirt/libvirt-sock ] && break; sleep 0.5; done
+	ok "$([ -S /run/libvirt/libvirt-sock ]; echo $?)" \
+		"libvirtd $(libvirtd --version | awk '{print $NF}') is up (socket after ~$((i / 2)) s)"
+}
+libvirt_down() {
+	kill $_vv_libvirtd 2>/dev/null
+	wait $_vv_libvirtd 2>/dev/null
+}
+
+# domain_xml NAME BDF [DRIVER]: a paused-startable domain with one managed
+# hostdev at guest slot 5 (and <driver model='DRIVER'/> when given)
+domain_xml() {
+	local d=${2%%:*} rest=${2#*:} b s f
+	b=${rest%%:*}; rest=${rest#*:}; s=${rest%%.*}; f=${rest#*.}
+	cat <<XML
+<domain type='qemu'>
+  <name>$1</name>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      ${3:+<driver model='$3'/>}
+      <source><address domain='0x$d' bus='0x$b' slot='0x$s' function='0x$f'/></source>
+      <address type='pci' domain='0x0000' bus='0x00' slot='0x05' function='0x0'/>
+    </hostdev>
+    <controller type='usb' model='none'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+}
+
+# hmp DOM CMD: a command to the domain's QEMU monitor; its answer's last word
+hmp() { "${virsh[@]}" qemu-monitor-command --hmp "$1" "$2" | awk 'NF { w = $NF } END { print w }'; }
+
+# guest_config DOM REG: the hostdev's (guest 00:05.0) config dword at REG,
+# read through the guest's config ports from QEMU's monitor (no guest OS:
+# the domain is paused), as a guest driver would read it
+guest_config() {
+	hmp "$1" "o /w 0xcf8 $(printf '0x%x' $((0x80002800 | $2)))" >/dev/null &&
+		hmp "$1" 'i /w 0xcfc'
+}
+
+# guest_bar0 DOM: program the hostdev's BAR0 at 0xfe000000 through the
+# config ports, enable memory decoding, and read the first word there
+guest_bar0() {
+	hmp "$1" 'o /w 0xcf8 0x80002810' >/dev/null && hmp "$1" 'o /w 0xcfc 0xfe000000' >/dev/null &&
+		hmp "$1" 'o /w 0xcf8 0x80002804' >/dev/null && hmp "$1" 'o /h 0xcfc 0x0006' >/dev/null &&
+		hmp "$1" 'xp /1wx 0xfe000000'
+}
+
+# domain_trip WHAT BDF WANT NATIVE [MODEL]: a transient domain with BDF as a
+# managed hostdev (<driver model='MODEL'/> when given) starts paused; while
+# it runs WANT has the device and the guest reads the device's ids through
+# its config space (and edu's identification register through BAR0); once
+# destroyed, NATIVE has it back
+domain_trip() {
+	local what=$1 b=$2 want=$3 native=$4 model=${5:-} out ids i rc
+	ids=$(printf '0x%04x%04x' "$(cat "$SYS_PCI/devices/$b/device")" "$(cat "$SYS_PCI/devices/$b/vendor")")
+	domain_xml vvdom "$b" "$model" >/run/vvdom.xml
+	out=$("${virsh[@]}" create --paused /run/vvdom.xml 2>&1)
+	rc=$?
+	ok $rc "$what: a domain with $b as a managed hostdev${model:+ (model $model)} starts (paused)"
+	[ $rc = 0 ] || { diag "$out"; return 1; }
+	is "$(driver_of "$b")" "$want" "$what: while it runs, $want has $b"
+	is "$(guest_config vvdom 0)" "$ids" "$what: the guest reads the device's ids ($ids) in its config space"
+	[ "$ids" = 0x11e81234 ] &&
+		is "$(guest_bar0 vvdom)" 0x010000ed "$what: the guest reads edu's identification register through BAR0"
+	"${virsh[@]}" destroy vvdom >/dev/null
+	for i in $(seq 50); do [ "$(driver_of "$b")" = "$native" ] && break; sleep 0.1; done
+	is "$(driver_of "$b")" "$native" "$what: destroyed, $b is back on ${native/none/no driver}"
+}
