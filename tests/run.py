@@ -257,16 +257,18 @@ def suite_tests(suite):
 # on the kernel command line:
 #   # vv-flavours: m m-debug unpatched    (default: the patched flavours)
 #   # vv-append: pci=no_override_autoload (a boot of its own)
+#   # vv-root: trixie                     (a Debian root of its own, ROOTS)
+#   # vv-upstream: vfio-selftests         (fetched first, kernel/scripts/upstream.sh)
 PATCHED = ("m", "y", "m-debug", "y-debug")
 
 
 def test_header(suite, name):
-    hdr = {"flavours": PATCHED, "append": "", "root": ""}
+    hdr = {"flavours": PATCHED, "append": "", "root": "", "upstream": ""}
     with open(os.path.join(TOP, "tests", "vm", suite, name + ".sh")) as f:
         for line in f:
             if not line.startswith("#"):
                 break
-            m = re.match(r"^# vv-(flavours|append|root):\s*(.*?)\s*$", line)
+            m = re.match(r"^# vv-(flavours|append|root|upstream):\s*(.*?)\s*$", line)
             if m:
                 hdr[m.group(1)] = tuple(m.group(2).split()) if m.group(1) == "flavours" \
                     else m.group(2)
@@ -285,6 +287,9 @@ def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, 
         hdr = test_header(suite, n)
         if selected(n, pattern) and (suite != "cases" or flavour in hdr["flavours"]):
             groups.setdefault((hdr["root"], hdr["append"]), []).append(n)
+            for part in hdr["upstream"].split():
+                subprocess.run(["bash", os.path.join(TOP, "kernel", "scripts", "upstream.sh"),
+                                part], check=True)
     found = []
     for i, ((root, append), names) in enumerate(sorted(groups.items())):
         found += run_boot(res, flavour, suite, names, timeout, expect_red, label, show,

@@ -41,11 +41,14 @@ static int hot_reset(const char *bdf, const char *other)
 	int ofd, index;
 	long before;
 
-	tap_ok(vfio_dev_open(&d, bdf) == 0, "open %s", bdf);
+	index = vfio_dev_open(&d, bdf);
+	tap_ok(index == 0, "open %s %s", bdf,
+	       vfio_dev_is_cdev(&d) ? "through its VFIO cdev bound to iommufd" : "through its VFIO group");
 	if (d.fd < 0)
 		return tap_done();
-	ofd = ioctl(d.group, VFIO_GROUP_GET_DEVICE_FD, other);
-	tap_ok(ofd >= 0, "open %s, of the same group", other);
+	ofd = vfio_dev_open_peer(&d, other);
+	tap_ok(ofd >= 0, "open %s, of the same group, %s", other,
+	       vfio_dev_is_cdev(&d) ? "bound to the same iommufd" : "through the group");
 	index = vfio_region_find(d.fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1234, 1, &info);
 	tap_ok(index >= 0, "%s: the test region", bdf);
 	if (ofd < 0 || index < 0)
@@ -60,10 +63,12 @@ static int hot_reset(const char *bdf, const char *other)
 	index = ioctl(ofd, VFIO_DEVICE_GET_PCI_HOT_RESET_INFO, hinfo);
 	tap_ok(index == 0 && hinfo->count == 2,
 	       "%s: a hot reset resets both functions (%u devices)", other, hinfo->count);
-	*reset = (struct vfio_pci_hot_reset){ .argsz = sizeof(buf), .count = 1 };
+	/* iommufd: no group fds, every device of the dev_set bound to the same iommufd */
+	*reset = (struct vfio_pci_hot_reset){ .argsz = sizeof(buf),
+					      .count = vfio_dev_is_cdev(&d) ? 0 : 1 };
 	memcpy(reset->group_fds, &d.group, sizeof(int32_t));
 	tap_ok(ioctl(ofd, VFIO_DEVICE_PCI_HOT_RESET, reset) == 0,
-	       "VFIO_DEVICE_PCI_HOT_RESET through %s's fd", other);
+	       "VFIO_DEVICE_PCI_HOT_RESET through %s's fd (%u group fds)", other, reset->count);
 	before = minflt();
 	tap_ok(m[8] == 0x5a && minflt() > before,
 	       "%s: its mapping was taken away by the reset and works again (faulted in again)", bdf);
@@ -75,6 +80,31 @@ static int hot_reset(const char *bdf, const char *other)
 	return tap_done();
 }
 
+/* an edu test variant's test region, when one is bound: mapped and written */
+static void test_region(struct vfio_dev *d)
+{
+	struct vfio_region_info *info = NULL;
+	volatile uint32_t *m;
+	uint32_t back = 0;
+	int index;
+
+	index = vfio_region_find(d->fd, VFIO_REGION_TYPE_PCI_VENDOR_TYPE | 0x1234, 1, &info);
+	if (index < 0)
+		return;
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, d->fd, info->offset);
+	tap_ok(m != MAP_FAILED, "the variant's test region (index %d) mapped", index);
+	if (m != MAP_FAILED) {
+		ssize_t n;
+
+		m[1] = 0xc0de0000u | (uint32_t)index;
+		n = pread(d->fd, &back, 4, info->offset + 4);
+		tap_ok(n == 4 && back == m[1],
+		       "a word written through the mapping reads back through read(): 0x%08x", back);
+		munmap((void *)m, 4096);
+	}
+	free(info);
+}
+
 int main(int argc, char **argv)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
@@ -82,6 +112,7 @@ int main(int argc, char **argv)
 	struct vfio_dev d;
 	uint16_t ids[2] = { 0, 0 };
 	uint32_t ident = 0;
+	int ret;
 
 	if (argc == 4 && !strcmp(argv[1], "hot-reset"))
 		return hot_reset(argv[2], argv[3]);
@@ -89,7 +120,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: vfio-edu BDF | hot-reset BDF OTHER\n");
 		return 2;
 	}
-	tap_ok(vfio_dev_open(&d, argv[1]) == 0, "open %s through its VFIO group", argv[1]);
+	ret = vfio_dev_open(&d, argv[1]);
+	tap_ok(ret == 0, "open %s %s", argv[1],
+	       vfio_dev_is_cdev(&d) ? "through its VFIO cdev bound to iommufd" : "through its VFIO group");
 	if (d.fd < 0)
 		return tap_done();
 
@@ -124,6 +157,7 @@ int main(int argc, char **argv)
 	else
 		tap_ok(ioctl(d.fd, VFIO_DEVICE_RESET) == -1 && errno == EINVAL,
 		       "no reset advertised, VFIO_DEVICE_RESET refused with EINVAL");
+	test_region(&d);
 	free(cfg);
 	free(bar0);
 	vfio_dev_close(&d);

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/iommufd.h>
 #include <linux/kvm.h>
 
 #include "vfio_util.h"
@@ -80,9 +82,102 @@ static int group_of(const char *bdf, char *path, size_t len)
 	return 0;
 }
 
+/* /dev/vfio/devices/vfioN of a PCI device, from its vfio-dev directory */
+static int cdev_of(const char *bdf, char *path, size_t len)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *dp;
+	int ret = -ENOENT;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
+	dp = opendir(dir);
+	if (!dp)
+		return -errno;
+	while ((e = readdir(dp)))
+		if (!strncmp(e->d_name, "vfio", 4)) {
+			snprintf(path, len, "/dev/vfio/devices/%s", e->d_name);
+			ret = 0;
+			break;
+		}
+	closedir(dp);
+	return ret;
+}
+
+/* open @bdf's cdev, bind it to @iommufd and attach it to @ioas: its fd */
+static int cdev_bind(const char *bdf, int iommufd, uint32_t ioas)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind), .iommufd = iommufd };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = ioas };
+	char path[PATH_MAX];
+	int fd, ret;
+
+	ret = cdev_of(bdf, path, sizeof(path));
+	if (ret) {
+		tap_diag("%s: no VFIO character device (%s): the kernel needs VFIO_DEVICE_CDEV, and gives none to a noiommu device",
+			 bdf, strerror(-ret));
+		return ret;
+	}
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
+	    ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at)) {
+		ret = -errno;
+		tap_diag("%s: %s: open, bind to iommufd or attach to IOAS %u failed: %s",
+			 bdf, path, ioas, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static int vfio_dev_open_cdev(struct vfio_dev *d)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	int ret;
+
+	d->iommufd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
+	if (d->iommufd < 0 || ioctl(d->iommufd, IOMMU_IOAS_ALLOC, &alloc)) {
+		ret = -errno;
+		tap_diag("%s: /dev/iommu: %s", d->bdf, strerror(errno));
+		vfio_dev_close(d);
+		return ret;
+	}
+	d->ioas = alloc.out_ioas_id;
+	d->fd = cdev_bind(d->bdf, d->iommufd, d->ioas);
+	if (d->fd < 0) {
+		ret = d->fd;
+		vfio_dev_close(d);
+		return ret;
+	}
+	return 0;
+}
+
 int vfio_dev_open(struct vfio_dev *d, const char *bdf)
 {
+	const char *cdev = getenv("VFIO_CDEV");
+
+	if (cdev && !strcmp(cdev, "1")) {
+		memset(d, 0, sizeof(*d));
+		d->container = d->group = d->iommufd = d->fd = -1;
+		snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
+		return vfio_dev_open_cdev(d);
+	}
 	return vfio_dev_open_kvm(d, bdf, -1, NULL);
+}
+
+int vfio_dev_open_peer(struct vfio_dev *d, const char *bdf)
+{
+	int fd;
+
+	if (vfio_dev_is_cdev(d))
+		return cdev_bind(bdf, d->iommufd, d->ioas);
+	fd = ioctl(d->group, VFIO_GROUP_GET_DEVICE_FD, bdf);
+	if (fd < 0) {
+		fd = -errno;
+		tap_diag("%s: VFIO_GROUP_GET_DEVICE_FD: %s", bdf, strerror(errno));
+	}
+	return fd;
 }
 
 int vfio_dev_open_kvm(struct vfio_dev *d, const char *bdf, int kvm_dev,
@@ -93,7 +188,7 @@ int vfio_dev_open_kvm(struct vfio_dev *d, const char *bdf, int kvm_dev,
 	int noiommu, ret;
 
 	memset(d, 0, sizeof(*d));
-	d->container = d->group = d->fd = -1;
+	d->container = d->group = d->iommufd = d->fd = -1;
 	snprintf(d->bdf, sizeof(d->bdf), "%s", bdf);
 
 	ret = group_of(bdf, gpath, sizeof(gpath));
@@ -150,7 +245,9 @@ void vfio_dev_close(struct vfio_dev *d)
 		close(d->group);
 	if (d->container >= 0)
 		close(d->container);
-	d->fd = d->group = d->container = -1;
+	if (d->iommufd >= 0)
+		close(d->iommufd);
+	d->fd = d->group = d->container = d->iommufd = -1;
 }
 
 struct vfio_region_info *vfio_region_info_get(int fd, uint32_t index)

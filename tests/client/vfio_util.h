@@ -3,6 +3,10 @@
  * What a VMM does to reach a VFIO device, for the client tests: open the
  * group of a PCI device (type1 container, or noiommu), get the device fd,
  * find regions by type/subtype and walk their capability chains.
+ *
+ * With VFIO_CDEV=1 in the environment, the device is opened the iommufd
+ * way instead, as QEMU does with -object iommufd: its character device
+ * /dev/vfio/devices/vfioN bound to /dev/iommu and attached to an IOAS.
  */
 #ifndef VFIO_UTIL_H
 #define VFIO_UTIL_H
@@ -12,8 +16,10 @@
 #include <linux/vfio.h>
 
 struct vfio_dev {
-	int container;
-	int group;
+	int container;		/* group path: the type1/noiommu container */
+	int group;		/* group path: the group */
+	int iommufd;		/* cdev path: /dev/iommu */
+	uint32_t ioas;		/* cdev path: the IOAS the device is attached to */
 	int fd;
 	char bdf[32];
 };
@@ -31,6 +37,13 @@ struct kvm_device_attr;
 int vfio_dev_open_kvm(struct vfio_dev *d, const char *bdf, int kvm_dev,
 		      struct kvm_device_attr *attr);
 void vfio_dev_close(struct vfio_dev *d);
+/* 1 when @d was opened through its cdev and iommufd */
+static inline int vfio_dev_is_cdev(const struct vfio_dev *d) { return d->iommufd >= 0; }
+/*
+ * Open another device of @d's dev_set in @d's context (same group, or the
+ * same iommufd and IOAS): its fd, or -errno with a diagnostic line.
+ */
+int vfio_dev_open_peer(struct vfio_dev *d, const char *bdf);
 
 /*
  * Region info with its capability chain: returns a malloc'ed buffer

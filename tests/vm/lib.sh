@@ -454,7 +454,8 @@ XML
 }
 
 # hmp DOM CMD: a command to the domain's QEMU monitor; its answer's last word
-hmp() { "${virsh[@]}" qemu-monitor-command --hmp "$1" "$2" | awk 'NF { w = $NF } END { print w }'; }
+# hmp DOM COMMAND: the last word QEMU's monitor answers (HMP ends lines in CRLF)
+hmp() { "${virsh[@]}" qemu-monitor-command --hmp "$1" "$2" | tr -d '\r' | awk 'NF { w = $NF } END { print w }'; }
 
 # guest_config DOM REG: the hostdev's (guest 00:05.0) config dword at REG,
 # read through the guest's config ports from QEMU's monitor (no guest OS:

@@ -41,8 +41,41 @@ if [ "$VV_FLAVOUR" != m-debug ]; then
 	domain_trip "edu, model vfio-pci, variants ranked below it" "$edu" vfio-pci edu-native vfio-pci
 	echo 20 >$D/edu-vfio-best/override_priority && echo 15 >$D/edu-vfio-alt/override_priority
 fi
-tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -E '0000:|PCI|pci|hostdev|vfio' | sed 's/^/# /'
-! tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -qE '0000:|PCI|pci|hostdev|vfio'
+tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -E '0000:[0-9a-f]{2}:|PCI|pci|hostdev|vfio' | sed 's/^/# /'
+! tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -qE '0000:[0-9a-f]{2}:|PCI|pci|hostdev|vfio'
 ok $? "libvirtd logged no error about the devices"
 libvirt_down
+
+# QEMU 10 on its own, the iommufd way (libvirt 11.3 has no iommufd
+# hostdevs): -object iommufd and the device's VFIO cdev, on the variant
+# the alias bound; the guest's config space and BAR0 read from the monitor
+[ "$VV_FLAVOUR" = m-debug ] && { done_testing; exit; }
+rebind "$edu" vfio-pci
+is "$(driver_of "$edu")" edu-vfio-best "iommufd: \"vfio-pci\" bound $edu to edu-vfio-best"
+cdev=$(ls $SYS_PCI/devices/$edu/vfio-dev 2>/dev/null)
+ok "$([ -n "$cdev" ] && [ -c /dev/vfio/devices/$cdev ]; echo $?)" "iommufd: $edu has its VFIO cdev /dev/vfio/devices/$cdev"
+rm -f /run/vvq.in && mkfifo /run/vvq.in
+qemu-system-x86_64 -S -M pc -accel tcg -m 64 -nodefaults -display none \
+	-object iommufd,id=vvifd -device vfio-pci,host=$edu,iommufd=vvifd,addr=5.0 \
+	-monitor stdio </run/vvq.in >/run/vvq.out 2>&1 &
+qpid=$!
+exec 3>/run/vvq.in
+for i in $(seq 100); do grep -q '(qemu)' /run/vvq.out && break; sleep 0.1; done
+fds=$(ls -l /proc/$qpid/fd 2>/dev/null | awk '{print $NF}')
+ok "$(echo "$fds" | grep -qx /dev/iommu && echo "$fds" | grep -qx "/dev/vfio/devices/$cdev" &&
+	! echo "$fds" | grep -q '^/dev/vfio/[0-9]'; echo $?)" \
+	"iommufd: QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 {print $4}') holds /dev/iommu and /dev/vfio/devices/$cdev, no VFIO group"
+printf '%s\n' 'o /w 0xcf8 0x80002800' 'i /w 0xcfc' 'o /w 0xcf8 0x80002810' 'o /w 0xcfc 0xfe000000' \
+	'o /w 0xcf8 0x80002804' 'o /h 0xcfc 0x0006' 'xp /1wx 0xfe000000' quit >&3
+exec 3>&-
+wait $qpid
+out=$(tr -d '\r' </run/vvq.out)
+is "$(echo "$out" | awk '/\[0x0cfc\] =/ { print $NF; exit }')" 0x11e81234 \
+	"iommufd: the guest reads edu's ids in its config space"
+is "$(echo "$out" | awk '/fe000000:/ { print $NF; exit }')" 0x010000ed \
+	"iommufd: the guest reads edu's identification register through BAR0"
+# (QEMU warns that iommufd cannot map the BAR for peer-to-peer DMA: expected)
+echo "$out" | grep -iE 'error|warn' | sed 's/^/# /'
+rebind "$edu" ""
+is "$(driver_of "$edu")" edu-native "iommufd: edu back on edu-native"
 done_testing

@@ -39,8 +39,8 @@ if [ "$VV_FLAVOUR" != m-debug ]; then
 	echo 20 >$D/edu-vfio-best/override_priority && echo 15 >$D/edu-vfio-alt/override_priority
 fi
 
-tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -E '0000:|PCI|pci|hostdev|vfio' | sed 's/^/# /'
-! tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -qE '0000:|PCI|pci|hostdev|vfio'
+tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -E '0000:[0-9a-f]{2}:|PCI|pci|hostdev|vfio' | sed 's/^/# /'
+! tail -n +"$mark" /run/libvirtd.log | grep ' error : ' | grep -qE '0000:[0-9a-f]{2}:|PCI|pci|hostdev|vfio'
 ok $? "libvirtd logged no error about the devices of the domains that started"
 libvirt_down
 done_testing

@@ -30,6 +30,13 @@ while read -r line; do
 	rebind "$b" vfio-pci
 	is "$(driver_of "$b")" nvlink2gpu-vfio-pci "GPU $b: driver_override=vfio-pci binds nvlink2gpu-vfio-pci"
 done <<<"$(sim_gpus)"
+# The node runs noiommu, and this kernel gives a noiommu device no VFIO cdev
+# (drivers/vfio/vfio.h, vfio_device_add): GPU RAM and ATSD are reached the
+# group way (noiommu container) only, not through iommufd
+b=$(bdf_of "$(sim_gpus | head -1)")
+n=$(ls $SYS_PCI/devices/$b/vfio-dev 2>/dev/null)
+ok "$([ -n "$n" ] && [ ! -e /dev/vfio/devices/$n ] && [ -c "/dev/vfio/noiommu-$(basename "$(readlink $SYS_PCI/devices/$b/iommu_group)")" ]; echo $?)" \
+	"GPU $b ($n): a noiommu group, no VFIO cdev"
 while read -r line; do
 	[ -n "$line" ] || continue
 	b=$(bdf_of "$line")

@@ -29,6 +29,17 @@ set_override "$bdf" vfio-pci
 echo "$bdf" >$SYS_PCI/drivers_probe
 is "$(driver_of "$bdf")" "$want" "vfio-pci loaded, override written, drivers_probe: bound"
 
+# the explicit bind that follows the write in dpdk-devbind and the VFIO
+# selftests' setup.sh: vfio-pci loaded, the device unbound, the override
+# written (it binds nothing by itself, as on the stock kernel), then the
+# device written to vfio-pci's bind file: the exact driver asked for
+fresh
+modprobe vfio-pci
+set_override "$bdf" vfio-pci
+is "$(driver_of "$bdf")" none "vfio-pci loaded, override written on an unbound device: nothing binds yet"
+out=$(echo "$bdf" 2>&1 >$SYS_PCI/drivers/vfio-pci/bind)
+is "$(driver_of "$bdf")${out:+ ($out)}" vfio-pci "then written to vfio-pci's bind file: vfio-pci binds it"
+
 fresh
 modprobe vv_edu_native
 echo "$bdf" >$SYS_PCI/drivers_probe
@@ -63,6 +74,20 @@ modprobe_unwrap
 modprobe vfio-pci
 sleep 0.2
 is "$(driver_of "$bdf")" "$want" "a drivers_probe during the write's module loading is not lost"
+
+# the same with vfio-pci loaded before the write (so that the write itself
+# binds nothing): the drivers_probe that came during the loading still binds
+fresh
+modprobe vfio-pci
+modprobe_wrap 1
+set_override "$bdf" vfio-pci &
+writer=$!
+sleep 0.3
+echo "$bdf" >$SYS_PCI/drivers_probe
+wait $writer
+modprobe_unwrap
+sleep 0.2
+is "$(driver_of "$bdf")" "$want" "vfio-pci loaded: a drivers_probe during the write's module loading is not lost"
 
 fresh
 rebind "$bdf" ""
