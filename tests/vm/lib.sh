@@ -487,6 +487,10 @@ domain_trip() {
 	ok $rc "$what: a domain with $b as a managed hostdev${model:+ (model $model)} starts (paused)"
 	[ $rc = 0 ] || { diag "$out"; return 1; }
 	is "$(driver_of "$b")" "$want" "$what: while it runs, $want has $b"
+	# what an admin sees (the README's example)
+	diag "$ virsh list; lspci -k -s $b"
+	"${virsh[@]}" list | sed '/^$/d; s/^/# /'
+	lspci -k -s "$b" | sed 's/^/# /'
 	is "$(guest_config vvdom 0)" "$ids" "$what: the guest reads the device's ids ($ids) in its config space"
 	[ "$ids" = 0x11e81234 ] &&
 		is "$(guest_bar0 vvdom)" 0x010000ed "$what: the guest reads edu's identification register through BAR0"
