@@ -8,6 +8,11 @@
 #   make check T=glob[,glob]   only the tests whose names match
 #   make series     turn commits in build/linux back into kernel/patches
 #   make deps       install the Debian packages that are missing
+#
+#   make tool       just the vfio-variant tool (needs only a C compiler,
+#                   pkg-config, libkmod-dev and libpci-dev)
+#   make install    the tool, its man page, the udev rule and its systemd
+#                   unit (PREFIX=/usr/local, DESTDIR=); make uninstall
 
 TOP       := $(CURDIR)
 BUILD     := $(TOP)/build
@@ -23,8 +28,9 @@ TESTBIN   := $(BUILD)/tests
 CLIENTS   := vfio-edu vfio-nvlink2 vfio-fuzz vv-bench sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
-.PHONY: all tools deps prepare kernel kernel-% headers clients check check-vm \
-	selftest demo bench stress series kernel-reset clean distclean
+.PHONY: all tools tool install uninstall tool-kmod deps prepare \
+	kernel kernel-% headers clients check check-vm selftest demo bench stress series \
+	kernel-reset clean distclean
 
 all: kernel clients tools
 
@@ -51,31 +57,73 @@ $(TESTBIN)/%: tests/client/%.c tests/client/vfio_util.c tests/client/vfio_util.h
 
 clients: $(CLIENT_BINS)
 
-# the userspace tool, and a sanitizer build of it for the tests
+# the userspace tool, and a sanitizer build of it for the tests: they need
+# only the tool's build dependencies, not 'make deps'
+VERSION   := $(shell cat $(TOP)/VERSION)
+PKG_CONFIG ?= pkg-config
 TOOLDIR   := $(BUILD)/tools
 TOOL_SRC  := tools/vfio-variant/vfio-variant.c tools/vfio-variant/rank.c
-TOOL_DEPS := $(TOOL_SRC) tools/vfio-variant/rank.h
-TOOL_LIBS  = $(shell pkg-config --libs libkmod libpci)
+TOOL_DEPS := $(TOOL_SRC) tools/vfio-variant/rank.h VERSION
+TOOL_LIBS  = $(shell $(PKG_CONFIG) --libs libkmod libpci)
+TOOL_STD  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -DVV_VERSION='"$(VERSION)"'
+CFLAGS    ?= -O2 -g
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer
+TOOL_CHECK = @$(PKG_CONFIG) --exists libkmod libpci 2>/dev/null || { echo "vfio-variant \
+needs libkmod and libpci: apt-get install gcc make pkg-config libkmod-dev libpci-dev" >&2; exit 1; }
 
-$(TOOLDIR)/vfio-variant: $(TOOL_DEPS) | deps
-	@mkdir -p $(TOOLDIR)
-	$(CC) $(CSTD) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
+tool: $(TOOLDIR)/vfio-variant
 
-$(TOOLDIR)/vfio-variant-asan: $(TOOL_DEPS) | deps
+$(TOOLDIR)/vfio-variant: $(TOOL_DEPS)
+	$(TOOL_CHECK)
 	@mkdir -p $(TOOLDIR)
-	$(CC) $(CSTD) $(SANITIZE) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
+	$(CC) $(TOOL_STD) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
+
+$(TOOLDIR)/vfio-variant-asan: $(TOOL_DEPS)
+	$(TOOL_CHECK)
+	@mkdir -p $(TOOLDIR)
+	$(CC) $(TOOL_STD) -O1 -g $(SANITIZE) -o $@ $(TOOL_SRC) $(TOOL_LIBS)
 
 # the unit test ranks the cases the kernel's KUnit suite checks, from the
 # series' own table (drivers/pci/tests/pci-override-rank-cases.h)
 RANK_CASES := $(BUILD)/linux/drivers/pci/tests
 $(TOOLDIR)/test-rank: tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c tools/vfio-variant/rank.h | prepare
 	@mkdir -p $(TOOLDIR)
-	$(CC) $(CSTD) $(SANITIZE) -I$(RANK_CASES) -o $@ tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c
+	$(CC) $(TOOL_STD) -O1 -g $(SANITIZE) -I$(RANK_CASES) -o $@ tools/vfio-variant/test-rank.c tools/vfio-variant/rank.c
 
 tools: $(TOOLDIR)/vfio-variant $(TOOLDIR)/vfio-variant-asan $(TOOLDIR)/test-rank
 
-check: all
+# make install: where udev and systemd look for rules and units (their
+# pkg-config files say, /lib or /usr/lib), whatever the PREFIX
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+UDEVDIR   ?= $(or $(shell $(PKG_CONFIG) --variable=udevdir udev 2>/dev/null),/lib/udev)
+UNITDIR   ?= $(or $(shell $(PKG_CONFIG) --variable=systemdsystemunitdir systemd 2>/dev/null),/lib/systemd/system)
+INSTALLED := $(SBINDIR)/vfio-variant $(MANDIR)/man8/vfio-variant.8 \
+	$(UDEVDIR)/rules.d/60-vfio-variant.rules $(UNITDIR)/vfio-variant@.service
+
+install: $(TOOLDIR)/vfio-variant
+	install -D -m 0755 $(TOOLDIR)/vfio-variant $(DESTDIR)$(SBINDIR)/vfio-variant
+	install -D -m 0644 tools/vfio-variant/vfio-variant.8 $(DESTDIR)$(MANDIR)/man8/vfio-variant.8
+	install -D -m 0644 udev/60-vfio-variant.rules $(DESTDIR)$(UDEVDIR)/rules.d/60-vfio-variant.rules
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' udev/vfio-variant@.service.in >$(DESTDIR)$(UNITDIR)/vfio-variant@.service
+	@chmod 0644 $(DESTDIR)$(UNITDIR)/vfio-variant@.service
+	@[ -n "$(DESTDIR)" ] || echo "installed; now: udevadm control --reload; systemctl daemon-reload"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# test variants the tool's ranking test installs in its guest only
+# (tests/tool-kmod: an external build against the '=m' kernel)
+tool-kmod: prepare
+	@[ -f $(BUILD)/obj-m/Module.symvers ] || bash kernel/scripts/build.sh m
+	@rm -rf $(BUILD)/tool-kmod && mkdir -p $(BUILD)/tool-kmod
+	@cp tests/tool-kmod/* $(BUILD)/tool-kmod/
+	@$(MAKE) -s -C $(BUILD)/linux O=$(BUILD)/obj-m ARCH=x86_64 M=$(BUILD)/tool-kmod \
+		VV_KMOD=$(TOP)/tests/kmod modules
+
+check: all tool-kmod
 	@python3 tests/run.py --host $(addprefix --flavour ,$(FLAVOURS)) \
 		--tests '$(T)' $(if $(filter *,$(T)),--selftest --bench-smoke)
 
@@ -96,7 +144,8 @@ kernel-reset:
 	@bash kernel/scripts/prepare.sh
 
 clean:
-	rm -rf $(BUILD)/obj-* $(BUILD)/mods-* $(BUILD)/vm $(TESTBIN) $(HDRS)
+	rm -rf $(BUILD)/obj-* $(BUILD)/mods-* $(BUILD)/vm $(TESTBIN) $(HDRS) $(TOOLDIR) \
+		$(BUILD)/tool-kmod
 
 distclean:
 	rm -rf $(BUILD)

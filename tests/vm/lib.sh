@@ -107,20 +107,62 @@ rebind() {
 have_modules() { [ -e /proc/modules ]; }
 
 # --- udev (the host's systemd-udevd, run in the guest) ----------------------
-# udev_up installs udev/60-vfio-variant.rules with no choice persisted and
-# starts systemd-udevd; udev_down stops it and removes the rule.
+# udev_up installs the tool, its udev rule and systemd unit with 'make
+# install' (PREFIX=/usr/local) into the guest's root, an overlay that the
+# host never sees, with no choice persisted, and starts systemd-udevd;
+# udev_down stops it and runs 'make uninstall'.
+UNITDIR=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
 udev_up() {
-	mkdir -p /etc/vfio-variant /etc/udev/rules.d
-	rm -f /etc/vfio-variant/persist
-	sed "s|@SBINDIR@|$VV_TOP/build/tools|g" "$VV_TOP/udev/60-vfio-variant.rules" \
-		>/etc/udev/rules.d/60-vfio-variant.rules
+	rm -rf /etc/vfio-variant
+	make -s -C "$VV_TOP" install PREFIX=/usr/local >/run/vv-install.log 2>&1
+	ok $? "make install PREFIX=/usr/local in the guest's root" || sed 's/^/# /' /run/vv-install.log
 	/usr/lib/systemd/systemd-udevd --daemon
 	udevadm control --ping
-	ok $? "systemd-udevd runs in the guest with the rule installed"
+	ok $? "systemd-udevd runs in the guest with the installed rule"
 }
 udev_down() {
 	udevadm control --exit
-	rm -f /etc/udev/rules.d/60-vfio-variant.rules
+	make -s -C "$VV_TOP" uninstall PREFIX=/usr/local >/dev/null 2>&1
+	rm -rf /etc/vfio-variant
+}
+# wanted BDF: the units the rules made the device want (udev's SYSTEMD_WANTS)
+wanted() { udevadm info -q property "$SYS_PCI/devices/$1" 2>/dev/null | sed -n 's/^SYSTEMD_WANTS=//p'; }
+# unit_start UNIT: start UNIT as systemd would for SYSTEMD_WANTS (the
+# guest's PID 1 is not systemd): the installed template's ExecStart=, with
+# %I and %i the instance; its output in /run/vv-unit.out
+unit_start() {
+	local unit=$1 inst cmd
+	inst=${unit#*@}
+	inst=${inst%.service}
+	cmd=$(sed -n 's/^ExecStart=//p' "$UNITDIR/${unit%%@*}@.service")
+	cmd=${cmd//%I/$inst}
+	$cmd >/run/vv-unit.out 2>&1
+}
+
+# bind_events BDF COMMAND...: run COMMAND (its output in /run/vv-ev.out,
+# its status in $ev_rc) and print the kernel's bind and unbind uevents for
+# BDF meanwhile: "bind:DRIVER unbind ..."
+bind_events() {
+	local bdf=$1 m
+	shift
+	udevadm monitor --kernel --property --subsystem-match=pci >/run/vv-ev 2>&1 &
+	m=$!
+	until grep -q "^monitor will print" /run/vv-ev 2>/dev/null; do sleep 0.05; done
+	"$@" >/run/vv-ev.out 2>&1
+	ev_rc=$?
+	sleep 0.3
+	kill $m
+	wait $m 2>/dev/null
+	awk -v d="/$bdf" 'BEGIN { RS = "" } {
+		a = p = drv = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^ACTION=/) a = substr($i, 8)
+			if ($i ~ /^DEVPATH=/) p = substr($i, 9)
+			if ($i ~ /^DRIVER=/) drv = substr($i, 8)
+		}
+		if ((a == "bind" || a == "unbind") && substr(p, length(p) - length(d) + 1) == d)
+			printf "%s%s ", a, (a == "bind" ? ":" drv : "")
+	}' /run/vv-ev
 }
 
 # --- leaks (kmemleak, on the debug kernel) ----------------------------------

@@ -23,6 +23,7 @@ struct vv_candidate {
 	int modinfo_priority;	/* and its priority */
 	int priority;
 	bool priority_known;	/* read from sysfs or modinfo, not assumed */
+	bool priority_cmdline;	/* not loaded: pci=override_priority= gives it */
 	unsigned int specificity;
 	bool loaded;
 };

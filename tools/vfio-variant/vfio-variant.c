@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,7 +27,12 @@
 #define BASE_DRIVER	"vfio-pci"
 #define ALIAS_PREFIX	"vfio_pci"
 #define MAX_CANDIDATES	32
-#define PERSIST_FILE	"/etc/vfio-variant/persist"
+#define PERSIST_DIR	"/etc/vfio-variant"
+#define MAX_CMDLINE_PRIO	8	/* as many as the kernel keeps */
+
+#ifndef VV_VERSION
+#define VV_VERSION	"unknown"
+#endif
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -58,7 +64,15 @@ struct ctx {
 	int timeout_ms;
 	bool persist;		/* bind/unbind: record the choice for udev */
 	bool by_id;		/* --persist: for every device with these ids */
-	const char *persist_file;
+	bool force;		/* bind/unbind even where it would be a no-op */
+	const char *persist_dir;
+	const char *cmdline;	/* the kernel command line, for pci=override_priority= */
+	/* pci=override_priority=DRIVER:PRIORITY from the kernel command line */
+	struct {
+		char driver[64];
+		int priority;
+	} cmdline_prio[MAX_CMDLINE_PRIO];
+	int n_cmdline_prio;
 };
 
 static void err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -310,7 +324,67 @@ static int module_match(struct kmod_module *mod, const char *modalias,
 	return best;
 }
 
-/* fill the driver, priority and loaded state of a candidate from sysfs */
+/*
+ * The kernel command line's pci=override_priority=DRIVER:PRIORITY options,
+ * read as the kernel reads them (drivers/pci/pci.c, pci_setup()): options of
+ * every pci= parameter, separated by commas, the first eight kept, the first
+ * one naming a driver counts. A module loaded later registers its driver
+ * with that priority instead of its own.
+ */
+static void read_cmdline(struct ctx *c)
+{
+	char buf[4096], *tok, *save = NULL;
+	FILE *f = fopen(c->cmdline, "r");
+
+	if (!f)
+		return;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	for (tok = strtok_r(buf, " \t\n", &save); tok; tok = strtok_r(NULL, " \t\n", &save)) {
+		char *opt, *osave = NULL;
+
+		if (strncmp(tok, "pci=", 4))
+			continue;
+		for (opt = strtok_r(tok + 4, ",", &osave); opt; opt = strtok_r(NULL, ",", &osave)) {
+			const char *v = opt + strlen("override_priority=");
+			const char *colon = strrchr(v, ':');
+			char *end;
+			long prio;
+
+			if (strncmp(opt, "override_priority=", strlen("override_priority=")) ||
+			    !colon || c->n_cmdline_prio == MAX_CMDLINE_PRIO)
+				continue;
+			errno = 0;
+			prio = strtol(colon + 1, &end, 10);
+			if (errno || end == colon + 1 || *end || prio < INT_MIN || prio > INT_MAX ||
+			    colon - v >= (long)sizeof(c->cmdline_prio[0].driver))
+				continue;
+			memcpy(c->cmdline_prio[c->n_cmdline_prio].driver, v, (size_t)(colon - v));
+			c->cmdline_prio[c->n_cmdline_prio].driver[colon - v] = '\0';
+			c->cmdline_prio[c->n_cmdline_prio++].priority = (int)prio;
+		}
+	}
+}
+
+static bool cmdline_priority(const struct ctx *c, const char *driver, int *prio)
+{
+	int i;
+
+	for (i = 0; i < c->n_cmdline_prio; i++)
+		if (!strcmp(c->cmdline_prio[i].driver, driver)) {
+			*prio = c->cmdline_prio[i].priority;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Fill the driver, priority and loaded state of a candidate: a loaded
+ * driver's priority is the kernel's (sysfs); a module not loaded yet will
+ * register its driver with the priority the kernel command line gives it,
+ * else the one its modinfo records. vfio-pci itself has priority 0.
+ */
 static void candidate_from_sysfs(const struct ctx *c, struct vv_candidate *cand)
 {
 	char p[PATH_MAX], buf[32];
@@ -336,15 +410,26 @@ static void candidate_from_sysfs(const struct ctx *c, struct vv_candidate *cand)
 			return;
 		}
 	}
-	/* not loaded, or a kernel without the series: what modinfo says */
-	if (cand->modinfo_driver[0]) {
-		if (!cand->driver[0])
-			copy(cand->driver, sizeof(cand->driver), cand->modinfo_driver);
-		cand->priority = cand->modinfo_priority;
-		cand->priority_known = true;
+	/* not loaded, or a kernel without the series */
+	if (!cand->driver[0] && cand->modinfo_driver[0])
+		copy(cand->driver, sizeof(cand->driver), cand->modinfo_driver);
+	if (!cand->driver[0] && !strcmp(cand->module, ALIAS_PREFIX))
+		copy(cand->driver, sizeof(cand->driver), BASE_DRIVER);
+	cand->priority_known = true;
+	if (cand->driver[0] && cmdline_priority(c, cand->driver, &cand->priority)) {
+		cand->priority_cmdline = true;
 		return;
 	}
-	cand->priority = strcmp(cand->module, ALIAS_PREFIX) ? VV_VARIANT_PRIORITY : 0;
+	if (cand->modinfo_driver[0] && !strcmp(cand->driver, cand->modinfo_driver)) {
+		cand->priority = cand->modinfo_priority;
+		return;
+	}
+	if (!strcmp(cand->driver, BASE_DRIVER)) {
+		cand->priority = 0;
+		return;
+	}
+	/* a module whose modinfo does not say: the default a variant gets */
+	cand->priority = VV_VARIANT_PRIORITY;
 	cand->priority_known = false;
 }
 
@@ -449,6 +534,10 @@ static const char *device_name(const struct ctx *c, const struct device *d,
 			       d->vendor, d->device);
 }
 
+/*
+ * One device. As JSON (the schema vfio-variant(8) documents as stable): an
+ * object, preceded by a comma unless @first.
+ */
 static void print_device(const struct ctx *c, const struct device *d,
 			 const struct vv_candidate *cand, int n, bool first)
 {
@@ -476,11 +565,15 @@ static void print_device(const struct ctx *c, const struct device *d,
 			cand[i].driver[0] ? json_str(cand[i].driver) : (void)printf("null");
 			printf(", \"module\": ");
 			cand[i].module[0] ? json_str(cand[i].module) : (void)printf("null");
+			printf(", \"alias\": ");
+			cand[i].alias[0] && cand[i].alias[0] != '(' ? json_str(cand[i].alias)
+								     : (void)printf("null");
 			printf(", \"loaded\": %s, \"priority\": %d, \"priority_known\": %s, "
-			       "\"specificity\": %u, \"chosen\": %s}",
+			       "\"specificity\": %u, \"chosen\": %s, \"bound\": %s}",
 			       cand[i].loaded ? "true" : "false", cand[i].priority,
 			       cand[i].priority_known ? "true" : "false",
-			       cand[i].specificity, i == 0 ? "true" : "false");
+			       cand[i].specificity, i == 0 ? "true" : "false",
+			       d->driver[0] && !strcmp(d->driver, cand[i].driver) ? "true" : "false");
 		}
 		printf("]}");
 		return;
@@ -496,6 +589,22 @@ static void print_device(const struct ctx *c, const struct device *d,
 		       cand[i].loaded ? "" : "  (not loaded)");
 }
 
+/* hot-removed while we were working on it */
+static bool device_gone(const struct ctx *c, const char *bdf)
+{
+	char p[PATH_MAX];
+
+	path(p, sizeof(p), c, "bus/pci/devices/%s", bdf);
+	return access(p, F_OK) != 0;
+}
+
+static int gone(const char *bdf)
+{
+	err("%s: the device went away while being bound or released (hot-removed?); "
+	    "nothing is left to undo", bdf);
+	return EXIT_NODEV;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -506,7 +615,7 @@ static int cmd_list(struct ctx *c)
 	struct vv_candidate cand[MAX_CANDIDATES];
 	char p[PATH_MAX], **names = NULL;
 	struct dirent *e;
-	size_t n = 0, i;
+	size_t n = 0, i, printed = 0;
 	DIR *dir;
 	int ret = EXIT_OK;
 
@@ -536,15 +645,17 @@ static int cmd_list(struct ctx *c)
 		printf("[");
 	for (i = 0; i < n; i++) {
 		struct device d;
-		int k;
+		int k, r = read_device(c, names[i], &d);
 
-		if (read_device(c, names[i], &d)) {
-			err("%s: cannot read its ids, skipped", names[i]);
+		if (r && (r == -ENOENT || r == -ENODEV || device_gone(c, names[i])))
+			continue;	/* hot-removed since the directory was read */
+		if (r) {
+			err("%s: cannot read its ids, skipped: %s", names[i], strerror(-r));
 			ret = EXIT_SYSFS;
 			continue;
 		}
 		k = candidates(c, &d, cand, MAX_CANDIDATES);
-		print_device(c, &d, cand, k < 0 ? 0 : k, i == 0);
+		print_device(c, &d, cand, k < 0 ? 0 : k, !printed++);
 	}
 	if (c->json)
 		printf("\n]\n");
@@ -552,22 +663,6 @@ static int cmd_list(struct ctx *c)
 		free(names[i]);
 	free(names);
 	return ret;
-}
-
-/* hot-removed while we were working on it */
-static bool device_gone(const struct ctx *c, const char *bdf)
-{
-	char p[PATH_MAX];
-
-	path(p, sizeof(p), c, "bus/pci/devices/%s", bdf);
-	return access(p, F_OK) != 0;
-}
-
-static int gone(const char *bdf)
-{
-	err("%s: the device went away while being bound or released (hot-removed?); "
-	    "nothing is left to undo", bdf);
-	return EXIT_NODEV;
 }
 
 static int open_device(struct ctx *c, const char *bdf, struct device *d)
@@ -611,7 +706,9 @@ static void explain(const struct ctx *c, const struct device *d,
 	for (i = 0; i < n; i++) {
 		printf("  %d. %s: priority %d%s, ", i + 1, vv_candidate_name(&cand[i]),
 		       cand[i].priority,
-		       cand[i].priority_known ? "" : " (assumed: read once its module is loaded)");
+		       !cand[i].priority_known ? " (assumed: read once its module is loaded)" :
+		       cand[i].priority_cmdline ? " (pci=override_priority= on the kernel command line)" :
+		       "");
 		if (!strcmp(vv_candidate_name(&cand[i]), BASE_DRIVER))
 			printf("the base driver, matches any device");
 		else
@@ -643,14 +740,22 @@ static int cmd_explain(struct ctx *c, const char *bdf)
 		err("%s: module index lookup failed: %s (run depmod?)", bdf, strerror(-n));
 		return EXIT_MODULE;
 	}
-	c->json = false;
+	if (c->json) {
+		print_device(c, &d, cand, n, true);
+		putchar('\n');
+		return EXIT_OK;
+	}
 	explain(c, &d, cand, n);
 	return EXIT_OK;
 }
 
-static int load_modules(struct ctx *c, const struct vv_candidate *cand, int n)
+/*
+ * Load the candidates' modules that are not loaded. A module that fails to
+ * load is reported and left out: the kernel could not bind it either.
+ */
+static void load_modules(struct ctx *c, const struct vv_candidate *cand, int n)
 {
-	int i, ret = 0;
+	int i, ret;
 
 	for (i = 0; i < n; i++) {
 		struct kmod_module *mod;
@@ -662,20 +767,21 @@ static int load_modules(struct ctx *c, const struct vv_candidate *cand, int n)
 		ret = kmod_module_probe_insert_module(mod, KMOD_PROBE_IGNORE_LOADED,
 						      NULL, NULL, NULL, NULL);
 		if (ret < 0)
-			err("cannot load module %s: %s", cand[i].module, strerror(-ret));
+			err("warning: cannot load module %s: %s; going on without it",
+			    cand[i].module, strerror(-ret));
 		kmod_module_unref(mod);
 	}
-	return ret < 0 ? ret : 0;
 }
 
-static bool wait_for_driver(const struct ctx *c, const char *bdf, char *drv, size_t len)
+static bool wait_for_driver(const struct ctx *c, const char *bdf, char *drv, size_t len,
+			    int timeout_ms)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	char p[PATH_MAX];
 	int waited;
 
 	path(p, sizeof(p), c, "bus/pci/devices/%s/driver", bdf);
-	for (waited = 0; waited <= c->timeout_ms; waited += 20) {
+	for (waited = 0; waited <= timeout_ms; waited += 20) {
 		link_name(p, drv, len);
 		if (drv[0])
 			return true;
@@ -716,96 +822,115 @@ static void warn_group(const struct ctx *c, const struct device *d)
 		closedir(dir);
 }
 
-static int set_override_and_probe(struct ctx *c, const struct device *d, const char *value)
+/* write @value to driver_override, release the device from @driver ("" for none), probe */
+static int set_override_and_probe(struct ctx *c, const char *bdf, const char *driver,
+				  const char *value)
 {
 	char p[PATH_MAX];
 	int ret;
 
-	path(p, sizeof(p), c, "bus/pci/devices/%s/driver_override", d->bdf);
+	path(p, sizeof(p), c, "bus/pci/devices/%s/driver_override", bdf);
 	ret = write_str(p, value);
-	if (ret && device_gone(c, d->bdf))
-		return gone(d->bdf);
+	if (ret && device_gone(c, bdf))
+		return gone(bdf);
 	if (ret) {
-		err("%s: cannot write driver_override: %s%s", d->bdf, strerror(-ret),
+		err("%s: cannot write driver_override: %s%s", bdf, strerror(-ret),
 		    ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
 		return ret == -EACCES || ret == -EPERM ? EXIT_PERM : EXIT_SYSFS;
 	}
-	if (d->driver[0]) {
-		path(p, sizeof(p), c, "bus/pci/drivers/%s/unbind", d->driver);
-		ret = write_str(p, d->bdf);
+	if (driver[0]) {
+		path(p, sizeof(p), c, "bus/pci/drivers/%s/unbind", driver);
+		ret = write_str(p, bdf);
 		if (ret && ret != -ENODEV) {
-			err("%s: cannot unbind it from %s: %s (is it in use?)", d->bdf, d->driver,
+			err("%s: cannot unbind it from %s: %s (is it in use?)", bdf, driver,
 			    strerror(-ret));
 			return EXIT_BUSY;
 		}
 	}
 	path(p, sizeof(p), c, "bus/pci/drivers_probe");
-	ret = write_str(p, d->bdf);
+	ret = write_str(p, bdf);
 	if (ret && ret != -ENODEV && ret != -EINVAL) {
-		err("%s: drivers_probe failed: %s", d->bdf, strerror(-ret));
+		err("%s: drivers_probe failed: %s", bdf, strerror(-ret));
 		return EXIT_SYSFS;
 	}
 	return EXIT_OK;
 }
 
-/* --- persistence (udev/60-vfio-variant.rules reads it) --------------------- */
+/* --- persistence (udev/60-vfio-variant.rules tests for these files) -------- */
 
 /*
- * The persisted choices, one per line: a PCI address ("0000:01:00.0") or
- * vendor:device ids ("10de:1db1") of devices to give to vfio-pci whenever
- * they appear. '#' starts a comment.
+ * The persisted choices are files in the persist directory: devices/ADDRESS
+ * for one device ("devices/0000:01:00.0"), ids/VVVV:DDDD for every device
+ * with these ids, in the form of the kernel's PCI_ID uevent variable
+ * ("ids/10DE:1DB1"). The udev rule's TEST== finds them without running
+ * anything.
  */
-static bool persisted(const struct ctx *c, const struct device *d)
+static int persist_path(const struct ctx *c, const struct device *d, bool by_id,
+			char *buf, size_t len)
 {
-	char line[128], ids[16];
-	FILE *f = fopen(c->persist_file, "r");
-	bool found = false;
+	int n;
 
-	if (!f)
-		return false;
-	snprintf(ids, sizeof(ids), "%04x:%04x", d->vendor, d->device);
-	while (!found && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "# \t\n")] = '\0';
-		found = !strcasecmp(line, d->bdf) || !strcasecmp(line, ids);
-	}
-	fclose(f);
-	return found;
+	if (by_id)
+		n = snprintf(buf, len, "%s/ids/%04X:%04X", c->persist_dir, d->vendor, d->device);
+	else
+		n = snprintf(buf, len, "%s/devices/%s", c->persist_dir, d->bdf);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-/* add (@add) or remove the entry @key, atomically replacing the file */
-static int persist_update(const struct ctx *c, const char *key, bool add)
+static bool persisted(const struct ctx *c, const struct device *d)
 {
-	char tmp[PATH_MAX], line[128], entry[128];
-	bool present = false;
-	FILE *in, *out;
-	int ret = 0;
+	char p[PATH_MAX];
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", c->persist_file) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	out = fopen(tmp, "w");
-	if (!out)
-		return -errno;
-	in = fopen(c->persist_file, "r");
-	if (!in)
-		fprintf(out, "# Devices given to vfio-pci at boot and hotplug, by address or\n"
-			     "# vendor:device; written by 'vfio-variant bind --persist'.\n");
-	while (in && fgets(line, sizeof(line), in)) {
-		copy(entry, sizeof(entry), line);
-		entry[strcspn(entry, "# \t\n")] = '\0';
-		if (entry[0] && !strcasecmp(entry, key)) {
-			present = true;
-			if (!add)
-				continue;
-		}
-		fputs(line, out);
+	return (!persist_path(c, d, false, p, sizeof(p)) && !access(p, F_OK)) ||
+	       (!persist_path(c, d, true, p, sizeof(p)) && !access(p, F_OK));
+}
+
+static int mkdir_p(const char *dir)
+{
+	char tmp[PATH_MAX], *s;
+
+	copy(tmp, sizeof(tmp), dir);
+	for (s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*s = '/';
 	}
-	if (in)
-		fclose(in);
-	if (add && !present)
-		fprintf(out, "%s\n", key);
-	if (fclose(out))
-		ret = -errno;
-	if (!ret && rename(tmp, c->persist_file))
+	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
+}
+
+/* record (@add) or forget the choice for @d, atomically */
+static int persist_update(const struct ctx *c, const struct device *d, bool add)
+{
+	char p[PATH_MAX], tmp[PATH_MAX + 8], dir[PATH_MAX], *slash;
+	FILE *f;
+	int ret;
+
+	ret = persist_path(c, d, c->by_id, p, sizeof(p));
+	if (ret)
+		return ret;
+	if (!add)
+		return unlink(p) && errno != ENOENT ? -errno : 0;
+	copy(dir, sizeof(dir), p);
+	slash = strrchr(dir, '/');
+	*slash = '\0';
+	ret = mkdir_p(dir);
+	if (ret)
+		return ret;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -errno;
+	fprintf(f, "# vfio-variant bind --persist%s %s: give %s to the best vfio-pci driver\n"
+		   "# at boot and hotplug (60-vfio-variant.rules). 'vfio-variant unbind --persist%s'\n"
+		   "# removes this file.\n",
+		c->by_id ? " --by-id" : "", d->bdf,
+		c->by_id ? "every device with these ids" : "this device",
+		c->by_id ? " --by-id" : "");
+	ret = fclose(f) ? -errno : 0;
+	if (!ret && rename(tmp, p))
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
@@ -814,105 +939,173 @@ static int persist_update(const struct ctx *c, const char *key, bool add)
 
 static int persist(const struct ctx *c, const struct device *d, bool add)
 {
-	char key[32];
-	int ret;
+	char p[PATH_MAX];
+	int ret = persist_update(c, d, add);
 
-	if (c->by_id)
-		snprintf(key, sizeof(key), "%04x:%04x", d->vendor, d->device);
-	else
-		copy(key, sizeof(key), d->bdf);
-	ret = persist_update(c, key, add);
 	if (ret) {
-		err("cannot update %s: %s%s", c->persist_file, strerror(-ret),
-		    ret == -EACCES ? " (run as root)" : "");
-		return ret == -EACCES ? EXIT_PERM : EXIT_SYSFS;
+		err("cannot %s the persisted choice in %s: %s%s", add ? "record" : "remove",
+		    c->persist_dir, strerror(-ret),
+		    ret == -EACCES || ret == -EPERM ? " (run as root)" : "");
+		return ret == -EACCES || ret == -EPERM ? EXIT_PERM : EXIT_SYSFS;
 	}
-	printf("%s: %s %s %s\n", d->bdf, add ? "recorded" : "removed", key,
-	       add ? "for udev" : "from the persisted choices");
+	persist_path(c, d, c->by_id, p, sizeof(p));
+	printf("%s: %s %s (%s)\n", d->bdf, add ? "given to vfio at boot and hotplug:"
+					      : "no longer given to vfio at boot and hotplug:",
+	       c->by_id ? "every device with these ids" : "this address", p);
 	return EXIT_OK;
 }
 
-/* udev PROGRAM: exit 0 if the device was persisted */
-static int cmd_persisted(struct ctx *c, const char *bdf)
+/* print the persisted choices, one a line: an address, or vendor:device ids */
+static int cmd_persisted(struct ctx *c)
 {
-	struct device d;
-	int ret = open_device(c, bdf, &d);
+	static const char *const kinds[] = { "devices", "ids" };
+	char p[PATH_MAX];
+	size_t k;
 
-	if (ret)
-		return ret;
-	return persisted(c, &d) ? EXIT_OK : EXIT_NODEV;
+	for (k = 0; k < 2; k++) {
+		struct dirent *e;
+		DIR *dir;
+
+		snprintf(p, sizeof(p), "%s/%s", c->persist_dir, kinds[k]);
+		dir = opendir(p);
+		if (!dir && errno != ENOENT) {
+			err("cannot read %s: %s", p, strerror(errno));
+			return errno == EACCES ? EXIT_PERM : EXIT_SYSFS;
+		}
+		while (dir && (e = readdir(dir))) {
+			char *ch;
+
+			if (e->d_name[0] == '.' || strstr(e->d_name, ".tmp"))
+				continue;
+			for (ch = e->d_name; k == 1 && *ch; ch++)
+				*ch = (char)tolower((unsigned char)*ch);
+			printf("%s%s\n", e->d_name, k == 1 ? "  (every device with these ids)" : "");
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return EXIT_OK;
 }
 
+/* --- bind, unbind, apply --------------------------------------------------- */
+
+/* the index of @driver among the candidates, or -1 */
+static int candidate_index(const struct vv_candidate *cand, int n, const char *driver)
+{
+	int i;
+
+	for (i = 0; driver[0] && i < n; i++)
+		if (!strcmp(cand[i].driver, driver))
+			return i;
+	return -1;
+}
+
+/* the time a declining probe is given before the next candidate is tried */
+#define DECLINE_WAIT_MS	200
+
 /*
- * udev RUN, after the rule set driver_override: if a host driver won the
- * race with the rule and holds the device, release it and probe again.
+ * Give the device to its best vfio-pci driver. @apply: for udev at device
+ * add (vfio-variant apply), where on a kernel without the series a device
+ * that some lesser candidate holds is moved to the first one.
  */
-static int cmd_reprobe(struct ctx *c, const char *bdf)
+static int bind_device(struct ctx *c, struct device *d, bool apply)
 {
 	struct vv_candidate cand[MAX_CANDIDATES];
-	struct device d;
-	int ret = open_device(c, bdf, &d), n, i;
+	char drv[64], want[64], holder[64];
+	int ret, n, i, cur;
 
-	if (ret)
-		return ret;
-	if (!d.override[0]) {
-		err("%s: no driver_override set; nothing to do", bdf);
-		return EXIT_USAGE;
+	n = candidates(c, d, cand, MAX_CANDIDATES);
+	if (n <= 0) {
+		err("%s: no vfio-pci driver found for %04x:%04x: install and load vfio-pci "
+		    "(modprobe vfio-pci)", d->bdf, d->vendor, d->device);
+		return EXIT_MODULE;
 	}
-	n = candidates(c, &d, cand, MAX_CANDIDATES);
-	for (i = 0; i < n; i++)
-		if (d.driver[0] && !strcmp(cand[i].driver, d.driver))
-			return EXIT_OK;
-	return set_override_and_probe(c, &d, d.override);
+	cur = candidate_index(cand, n, d->driver);
+	if (cur >= 0 && !c->force && (c->series || cur == 0 || !apply)) {
+		printf("%s: already bound to %s: nothing to do\n", d->bdf, d->driver);
+		if (cur > 0)
+			printf("%s: %s ranks higher: it declined the device, or came later; "
+			       "--force rebinds (a VM using the device loses it)\n",
+			       d->bdf, vv_candidate_name(&cand[0]));
+		return c->persist ? persist(c, d, true) : EXIT_OK;
+	}
+	load_modules(c, cand, n);
+	/* loaded now: real driver names and priorities; a module that failed is out */
+	n = candidates(c, d, cand, MAX_CANDIDATES);
+	for (i = 0; i < n && cand[i].loaded; i++)
+		;
+	if (i < n) {
+		int k = i;
+
+		for (; i < n; i++)
+			if (cand[i].loaded)
+				cand[k++] = cand[i];
+		n = k;
+	}
+	if (n <= 0) {
+		err("%s: none of its vfio-pci drivers could be loaded (see the warnings "
+		    "above and dmesg)", d->bdf);
+		return EXIT_MODULE;
+	}
+	copy(want, sizeof(want), cand[0].driver);
+	copy(holder, sizeof(holder), d->driver);
+	if (c->series) {
+		/* the kernel ranks, and falls back itself */
+		ret = set_override_and_probe(c, d->bdf, holder, BASE_DRIVER);
+		if (ret)
+			return ret;
+		warn_group(c, d);
+		if (!wait_for_driver(c, d->bdf, drv, sizeof(drv), c->timeout_ms))
+			goto unbound;
+	} else {
+		/*
+		 * A kernel without the series binds only the driver it is told:
+		 * tell it each candidate's name in turn, as the series' kernel
+		 * would fall back from one that declines to the next.
+		 */
+		for (i = 0; i < n; i++) {
+			ret = set_override_and_probe(c, d->bdf, holder, cand[i].driver);
+			if (ret)
+				return ret;
+			holder[0] = '\0';
+			if (wait_for_driver(c, d->bdf, drv, sizeof(drv),
+					    i == n - 1 ? c->timeout_ms : DECLINE_WAIT_MS))
+				break;
+			if (device_gone(c, d->bdf))
+				return gone(d->bdf);
+			if (i < n - 1)
+				printf("%s: %s did not take the device; trying %s\n", d->bdf,
+				       cand[i].driver, cand[i + 1].driver);
+		}
+		if (i == n)
+			goto unbound;
+		warn_group(c, d);
+	}
+	if (candidate_index(cand, n, drv) < 0) {
+		err("%s: bound to %s, which is not a vfio-pci driver: it was not released "
+		    "(is the device in use?)", d->bdf, drv);
+		return EXIT_UNBOUND;
+	}
+	printf("%s: bound to %s (predicted %s)\n", d->bdf, drv, want);
+	if (strcmp(drv, want))
+		printf("%s: %s declined the device; %s fell back to %s\n", d->bdf, want,
+		       c->series ? "the kernel" : "vfio-variant", drv);
+	return c->persist ? persist(c, d, true) : EXIT_OK;
+
+unbound:
+	if (device_gone(c, d->bdf))
+		return gone(d->bdf);
+	err("%s: no driver bound within %d ms; 'vfio-variant explain %s' shows the "
+	    "candidates, dmesg their probe errors", d->bdf, c->timeout_ms, d->bdf);
+	return EXIT_UNBOUND;
 }
 
 static int cmd_bind(struct ctx *c, const char *bdf)
 {
-	struct vv_candidate cand[MAX_CANDIDATES];
-	char drv[64], want[64];
 	struct device d;
-	int ret = open_device(c, bdf, &d), n, i;
+	int ret = open_device(c, bdf, &d);
 
-	if (ret)
-		return ret;
-	n = candidates(c, &d, cand, MAX_CANDIDATES);
-	if (n <= 0) {
-		err("%s: no vfio-pci driver found for %04x:%04x: install and load vfio-pci "
-		    "(modprobe vfio-pci)", bdf, d.vendor, d.device);
-		return EXIT_MODULE;
-	}
-	if (load_modules(c, cand, n))
-		return EXIT_MODULE;
-	/* loaded now: real driver names and priorities */
-	n = candidates(c, &d, cand, MAX_CANDIDATES);
-	if (n <= 0 || !cand[0].driver[0]) {
-		err("%s: the vfio-pci modules loaded but registered no driver", bdf);
-		return EXIT_MODULE;
-	}
-	copy(want, sizeof(want), cand[0].driver);
-	/* a kernel without the series binds only the driver it is told */
-	ret = set_override_and_probe(c, &d, c->series ? BASE_DRIVER : want);
-	if (ret)
-		return ret;
-	warn_group(c, &d);
-	if (!wait_for_driver(c, bdf, drv, sizeof(drv))) {
-		if (device_gone(c, bdf))
-			return gone(bdf);
-		err("%s: no driver bound within %d ms; 'vfio-variant explain %s' shows the "
-		    "candidates, dmesg their probe errors", bdf, c->timeout_ms, bdf);
-		return EXIT_UNBOUND;
-	}
-	for (i = 0; i < n && strcmp(cand[i].driver, drv); i++)
-		;
-	if (i == n) {
-		err("%s: bound to %s, which is not a vfio-pci driver: it was not released "
-		    "(is the device in use?)", bdf, drv);
-		return EXIT_UNBOUND;
-	}
-	printf("%s: bound to %s (predicted %s)\n", bdf, drv, want);
-	if (strcmp(drv, want))
-		printf("%s: %s declined the device; the kernel fell back to %s\n", bdf, want, drv);
-	return c->persist ? persist(c, &d, true) : EXIT_OK;
+	return ret ? ret : bind_device(c, &d, false);
 }
 
 static int cmd_unbind(struct ctx *c, const char *bdf)
@@ -928,14 +1121,70 @@ static int cmd_unbind(struct ctx *c, const char *bdf)
 		if (ret)
 			return ret;
 	}
-	ret = set_override_and_probe(c, &d, "\n");
+	if (!d.override[0] && !c->force) {
+		if (d.driver[0])
+			printf("%s: no driver_override is set: %s is its own driver, nothing to "
+			       "give back (--force unbinds and reprobes it anyway)\n", bdf, d.driver);
+		else
+			printf("%s: no driver_override is set and no driver is bound: nothing "
+			       "to do\n", bdf);
+		return EXIT_OK;
+	}
+	ret = set_override_and_probe(c, bdf, d.driver, "\n");
 	if (ret)
 		return ret;
-	if (wait_for_driver(c, bdf, drv, sizeof(drv)))
+	if (wait_for_driver(c, bdf, drv, sizeof(drv), c->timeout_ms))
 		printf("%s: bound to %s\n", bdf, drv);
+	else if (device_gone(c, bdf))
+		return gone(bdf);
 	else
 		printf("%s: no driver bound (no native driver is loaded for it)\n", bdf);
 	return EXIT_OK;
+}
+
+/*
+ * The udev rule's service (vfio-variant@.service): give a device that is
+ * recorded in the persisted choices to its best vfio-pci driver; without
+ * an address, every such device present.
+ */
+static int cmd_apply(struct ctx *c, const char *bdf)
+{
+	char p[PATH_MAX];
+	struct dirent *e;
+	int ret = EXIT_OK;
+	DIR *dir;
+
+	if (bdf) {
+		struct device d;
+
+		ret = open_device(c, bdf, &d);
+		if (ret)
+			return ret;
+		if (!persisted(c, &d)) {
+			printf("%s: not in the persisted choices (%s): nothing to do\n", bdf,
+			       c->persist_dir);
+			return EXIT_OK;
+		}
+		return bind_device(c, &d, true);
+	}
+	path(p, sizeof(p), c, "bus/pci/devices");
+	dir = opendir(p);
+	if (!dir) {
+		err("cannot read %s: %s (is sysfs mounted?)", p, strerror(errno));
+		return EXIT_SYSFS;
+	}
+	while ((e = readdir(dir))) {
+		struct device d;
+		int r;
+
+		if (e->d_name[0] == '.' || read_device(c, e->d_name, &d) || !persisted(c, &d))
+			continue;
+		r = bind_device(c, &d, true);
+		if (r && !ret)
+			ret = r;
+	}
+	closedir(dir);
+	return ret;
 }
 
 /* a missing pci.ids only costs the names */
@@ -964,27 +1213,44 @@ static void usage(FILE *f)
 		"Commands:\n"
 		"  list            every PCI device with its driver, override, IOMMU group and\n"
 		"                  vfio-pci candidates; '*' marks the one the kernel would bind\n"
+		"                  if the device's driver_override were vfio-pci\n"
 		"  explain BDF     why that candidate wins, in words\n"
 		"  bind BDF        load the candidates, set driver_override=vfio-pci, unbind,\n"
-		"                  probe, and report the driver that bound\n"
-		"  unbind BDF      clear driver_override and reprobe, so the native driver returns\n"
-		"  persisted BDF   exit 0 if the device is in the persisted choices (for udev)\n"
-		"  reprobe BDF     release the device from a host driver that holds it despite\n"
-		"                  its driver_override, and probe again (for udev)\n\n"
+		"                  probe, and report the driver that bound; nothing to do if a\n"
+		"                  vfio-pci driver already has the device (--force rebinds)\n"
+		"  unbind BDF      clear driver_override and reprobe, so the native driver returns;\n"
+		"                  nothing to do without an override (--force reprobes anyway)\n"
+		"  persisted       the choices recorded with --persist, one a line\n"
+		"  apply [BDF]     bind the device (every device) recorded with --persist; what\n"
+		"                  the udev rule's vfio-variant@.service runs\n\n"
 		"Options:\n"
-		"  -j, --json           list as JSON\n"
+		"  -j, --json           list and explain as JSON (see vfio-variant(8))\n"
 		"  -s, --sysfs DIR      sysfs root (default /sys)\n"
 		"  -m, --modules DIR    module directory for libkmod (default /lib/modules/$(uname -r))\n"
+		"  -c, --cmdline FILE   the kernel command line (default /proc/cmdline)\n"
 		"  -t, --timeout MS     how long bind/unbind wait for a driver (default 5000)\n"
-		"  -p, --persist        bind/unbind: add/remove the device in the persisted\n"
-		"                       choices that udev applies at boot and hotplug\n"
+		"  -p, --persist        bind/unbind: record/forget the choice, applied by udev at\n"
+		"                       boot and hotplug\n"
 		"      --by-id          with --persist: every device with the same vendor:device\n"
-		"  -f, --persist-file F the persisted choices (default " PERSIST_FILE ")\n"
+		"  -d, --persist-dir D  the persisted choices (default " PERSIST_DIR ")\n"
+		"  -f, --force          bind/unbind even where nothing needs doing\n"
+		"  -V, --version        the version\n"
 		"  -h, --help           this text\n\n"
-		"Exit status: 0 ok, 1 usage, 2 no such device, 3 permission denied (run as root),\n"
-		"4 module not found or not loadable, 5 device busy, 6 nothing bound,\n"
-		"7 sysfs unreadable. See vfio-variant(8).\n");
+		"Exit status: 0 ok, 1 usage, 2 no such device (or it went away), 3 permission\n"
+		"denied (run as root), 4 no module index or no vfio-pci driver, 5 device busy,\n"
+		"6 nothing bound, 7 a sysfs or persist file could not be read or written.\n"
+		"See vfio-variant(8).\n");
 }
+
+/* commands: which take an address, which read the module index */
+static const struct {
+	const char *name;
+	char addr;		/* 'y' required, 'n' none, 'o' optional */
+	bool kmod;
+} commands[] = {
+	{ "list", 'n', true }, { "explain", 'y', true }, { "bind", 'y', true },
+	{ "unbind", 'y', false }, { "persisted", 'n', false }, { "apply", 'o', true },
+};
 
 int main(int argc, char **argv)
 {
@@ -992,19 +1258,25 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "sysfs", required_argument, NULL, 's' },
 		{ "modules", required_argument, NULL, 'm' },
+		{ "cmdline", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "persist", no_argument, NULL, 'p' },
 		{ "by-id", no_argument, NULL, 'I' },
-		{ "persist-file", required_argument, NULL, 'f' },
+		{ "persist-dir", required_argument, NULL, 'd' },
+		{ "force", no_argument, NULL, 'f' },
 		{}
 	};
 	struct ctx c = { .sysfs = "/sys", .timeout_ms = 5000,
-			 .persist_file = PERSIST_FILE };
-	const char *cmd;
-	int opt, ret;
+			 .persist_dir = PERSIST_DIR, .cmdline = "/proc/cmdline" };
+	const char *cmd, *bdf;
+	size_t k;
+	int opt, ret, nargs;
+	char *end;
+	long t;
 
-	while ((opt = getopt_long(argc, argv, "js:m:t:hpf:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "js:m:c:t:hVpd:f", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			c.json = true;
@@ -1015,8 +1287,17 @@ int main(int argc, char **argv)
 		case 'm':
 			c.modules = optarg;
 			break;
+		case 'c':
+			c.cmdline = optarg;
+			break;
 		case 't':
-			c.timeout_ms = atoi(optarg);
+			errno = 0;
+			t = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || t < 0 || t > 3600000) {
+				err("--timeout takes milliseconds, 0 to 3600000: '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			c.timeout_ms = (int)t;
 			break;
 		case 'p':
 			c.persist = true;
@@ -1024,11 +1305,17 @@ int main(int argc, char **argv)
 		case 'I':
 			c.by_id = true;
 			break;
+		case 'd':
+			c.persist_dir = optarg;
+			break;
 		case 'f':
-			c.persist_file = optarg;
+			c.force = true;
 			break;
 		case 'h':
 			usage(stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("vfio-variant %s\n", VV_VERSION);
 			return EXIT_OK;
 		default:
 			usage(stderr);
@@ -1040,51 +1327,74 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cmd = argv[optind];
-	if (strcmp(cmd, "list") && optind + 2 != argc) {
-		err("'%s' takes one PCI address, e.g. 0000:01:00.0", cmd);
-		return EXIT_USAGE;
-	}
-
-	c.kmod = kmod_new(c.modules, NULL);
-	if (!c.kmod) {
-		err("cannot open the module index%s%s", c.modules ? " in " : "",
-		    c.modules ? c.modules : "");
-		return EXIT_MODULE;
-	}
-	if (kmod_load_resources(c.kmod) < 0) {
-		err("no module index (modules.alias.bin) in %s: run depmod",
-		    c.modules ? c.modules : "/lib/modules/$(uname -r)");
-		kmod_unref(c.kmod);
-		return EXIT_MODULE;
-	}
-	/* only for names from pci.ids: no access method, so no pci_init() */
-	c.pacc = pci_alloc();
-	if (c.pacc) {
-		c.pacc->error = pci_fatal;
-		c.pacc->warning = pci_quiet;
-		c.pacc->debug = pci_quiet;
-	}
-	c.series = kernel_ranks(&c);
-
-	if (!strcmp(cmd, "list")) {
-		ret = cmd_list(&c);
-	} else if (!strcmp(cmd, "explain")) {
-		ret = cmd_explain(&c, argv[optind + 1]);
-	} else if (!strcmp(cmd, "bind")) {
-		ret = cmd_bind(&c, argv[optind + 1]);
-	} else if (!strcmp(cmd, "unbind")) {
-		ret = cmd_unbind(&c, argv[optind + 1]);
-	} else if (!strcmp(cmd, "persisted")) {
-		ret = cmd_persisted(&c, argv[optind + 1]);
-	} else if (!strcmp(cmd, "reprobe")) {
-		ret = cmd_reprobe(&c, argv[optind + 1]);
-	} else {
+	nargs = argc - optind - 1;
+	for (k = 0; k < sizeof(commands) / sizeof(commands[0]); k++)
+		if (!strcmp(cmd, commands[k].name))
+			break;
+	if (k == sizeof(commands) / sizeof(commands[0])) {
 		err("unknown command '%s'", cmd);
 		usage(stderr);
-		ret = EXIT_USAGE;
+		return EXIT_USAGE;
 	}
+	if ((commands[k].addr == 'y' && nargs != 1) || (commands[k].addr == 'n' && nargs) ||
+	    (commands[k].addr == 'o' && nargs > 1)) {
+		err(commands[k].addr == 'n' ? "'%s' takes no argument" :
+		    "'%s' takes one PCI address, e.g. 0000:01:00.0", cmd);
+		return EXIT_USAGE;
+	}
+	if (c.json && strcmp(cmd, "list") && strcmp(cmd, "explain")) {
+		err("--json is for list and explain");
+		return EXIT_USAGE;
+	}
+	if ((c.persist || c.by_id) && strcmp(cmd, "bind") && strcmp(cmd, "unbind")) {
+		err("--persist and --by-id are for bind and unbind");
+		return EXIT_USAGE;
+	}
+	if (c.by_id && !c.persist) {
+		err("--by-id goes with --persist");
+		return EXIT_USAGE;
+	}
+	bdf = nargs ? argv[optind + 1] : NULL;
+
+	if (commands[k].kmod) {
+		c.kmod = kmod_new(c.modules, NULL);
+		if (!c.kmod) {
+			err("cannot open the module directory%s%s", c.modules ? " " : "",
+			    c.modules ? c.modules : "");
+			return EXIT_MODULE;
+		}
+		if (kmod_load_resources(c.kmod) < 0) {
+			err("cannot load the module index in %s (modules.dep.bin, modules.alias.bin, "
+			    "...): run depmod", c.modules ? c.modules : "/lib/modules/$(uname -r)");
+			kmod_unref(c.kmod);
+			return EXIT_MODULE;
+		}
+		/* only for names from pci.ids: no access method, so no pci_init() */
+		c.pacc = pci_alloc();
+		if (c.pacc) {
+			c.pacc->error = pci_fatal;
+			c.pacc->warning = pci_quiet;
+			c.pacc->debug = pci_quiet;
+		}
+	}
+	read_cmdline(&c);
+	c.series = kernel_ranks(&c);
+
+	if (!strcmp(cmd, "list"))
+		ret = cmd_list(&c);
+	else if (!strcmp(cmd, "explain"))
+		ret = cmd_explain(&c, bdf);
+	else if (!strcmp(cmd, "bind"))
+		ret = cmd_bind(&c, bdf);
+	else if (!strcmp(cmd, "unbind"))
+		ret = cmd_unbind(&c, bdf);
+	else if (!strcmp(cmd, "persisted"))
+		ret = cmd_persisted(&c);
+	else
+		ret = cmd_apply(&c, bdf);
 	if (c.pacc)
 		pci_cleanup(c.pacc);
-	kmod_unref(c.kmod);
+	if (c.kmod)
+		kmod_unref(c.kmod);
 	return ret;
 }

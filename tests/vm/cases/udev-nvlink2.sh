@@ -1,22 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
-# The udev rule on the simulated NVLink2 node, with the real systemd-udevd:
-# a fleet choice (vendor:device) persisted, then the whole node hot-added
-# while the native driver is loaded; every V100 must end on vfio (the
-# variant, or vfio-pci where it declines). Then vfio-variant bind racing a
-# hot-remove: a clear result, never a hang or a half-done device, and at
-# least one removal that landed mid-bind.
+# The udev rule and its service on the simulated NVLink2 node, installed by
+# 'make install', with the real systemd-udevd: a fleet choice
+# (vendor:device) persisted, then the whole node hot-added while the native
+# driver is loaded (it races udev's override for each GPU); udev writes the
+# overrides and wants vfio-variant@.service for each GPU,
+# which is started as systemd would (unit_start): every V100 must end on
+# vfio (the variant, or vfio-pci where it declines). Then vfio-variant bind
+# racing a hot-remove: a clear result, never a hang or a half-done device,
+# and at least one removal that landed mid-bind.
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "the rule's tool reads the module index"
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
 modprobe vfio-pci
-V=$VV_TOP/build/tools/vfio-variant
+V=/usr/local/sbin/vfio-variant
 gpu=$(sim_gpus | head -1 | cut -d' ' -f1)
 
 udev_up
 
 "$V" bind --persist --by-id "$gpu" >/dev/null
-grep -qx "10de:1db1" /etc/vfio-variant/persist
-ok $? "the fleet choice 10de:1db1 is recorded"
+ok "$([ -f /etc/vfio-variant/ids/10DE:1DB1 ]; echo $?)" "the fleet choice 10de:1db1 is recorded"
 "$V" unbind "$gpu" >/dev/null
 
 # the node goes away and comes back: add events for every device, with the
@@ -25,6 +27,12 @@ sim_down
 udevadm settle -t 30
 modprobe vv_nvlink2_sim
 udevadm settle -t 60
+for b in $(sim_gpus | cut -d' ' -f1) $(sim_bare_gpus | cut -d' ' -f1); do
+	is "$(cat "$SYS_PCI/devices/$b/driver_override")" vfio-pci "hot-added $b: udev wrote the override"
+	diag "$b: $(driver_of "$b") before the service"
+	is "$(wanted "$b")" "vfio-variant@$b.service" "hot-added $b: it wants vfio-variant@$b.service"
+	for u in $(wanted "$b"); do unit_start "$u"; done
+done
 for b in $(sim_gpus | cut -d' ' -f1); do
 	is "$(driver_of "$b")" nvlink2gpu-vfio-pci "hot-added $b: udev gave it to nvlink2gpu-vfio-pci"
 done
@@ -36,8 +44,9 @@ for b in $(sim_links | cut -d' ' -f1); do
 done
 
 "$V" unbind --persist --by-id "$gpu" >/dev/null
-ok "$(! grep -q "10de:1db1" /etc/vfio-variant/persist; echo $?)" "unbind --persist --by-id forgets the fleet"
+ok "$([ ! -e /etc/vfio-variant/ids/10DE:1DB1 ]; echo $?)" "unbind --persist --by-id forgets the fleet"
 udev_down
+V=$VV_TOP/build/tools/vfio-variant
 for b in $(sim_gpus | cut -d' ' -f1) $(sim_bare_gpus | cut -d' ' -f1); do rebind "$b" ""; done
 
 # bind racing a hot-remove, 12 times: the removal lands at delays spread
