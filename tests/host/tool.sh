@@ -83,13 +83,15 @@ json=$(V list --json)
 is "$(echo "$json" | field '[c["driver"] for c in d[0]["candidates"] if c["chosen"]]')" \
 	"['edu-vfio-best']" "loaded with priority 20, edu-vfio-best is chosen"
 is "$(echo "$json" | field '[(c["priority"], c["specificity"]) for c in d[0]["candidates"]]')" \
-	"[(20, 2), (15, 2), (0, 0)]" "priorities from sysfs, specificity from the matching alias"
+	"[(20, 4), (15, 2), (0, 0)]" \
+	"priorities from sysfs, specificity from the matching alias (best's names the subsystem id)"
 is "$(echo "$json" | field '[c["alias"] for c in d[0]["candidates"]]')" \
-	"['vfio_pci:v00001234d000011E8sv*sd*bc*sc*i*', 'vfio_pci:v00001234d000011E8sv*sd*bc*sc*i*', 'vfio_pci:v*d*sv*sd*bc*sc*i*']" \
+	"['vfio_pci:v00001234d000011E8sv00001AF4sd00001100bc*sc*i*', 'vfio_pci:v00001234d000011E8sv*sd*bc*sc*i*', 'vfio_pci:v*d*sv*sd*bc*sc*i*']" \
 	"each candidate's matching alias"
 echo 20 >"$fake/bus/pci/drivers/edu-vfio-alt/override_priority"
 is "$(V list --json | field '[c["driver"] for c in d[0]["candidates"]]')" \
-	"['edu-vfio-alt', 'edu-vfio-best', 'vfio-pci']" "equal priority and specificity: the driver name decides"
+	"['edu-vfio-best', 'edu-vfio-alt', 'vfio-pci']" \
+	"equal priority: the more specific alias decides (the name only on a tie: tool-rank)"
 echo 15 >"$fake/bus/pci/drivers/edu-vfio-alt/override_priority"
 V list | grep -q "^	\* edu-vfio-best"
 ok $? "list (text) marks the chosen candidate with '*'"

@@ -15,7 +15,9 @@ ok 0 "simulated NVLink2 node is up"
 diag "$(cat $SIM_LAYOUT)"
 if have_modules; then
 	modprobe vfio-pci
-	modprobe nvlink2_fw_kunit	# KUnit suite nvlink2_fw, read from the console
+	# KUnit suite nvlink2_fw, read from the console; unloaded again, as
+	# it holds both variant modules (a later test unloads them)
+	modprobe nvlink2_fw_kunit && rmmod nvlink2_fw_kunit
 fi
 client=$VV_BIN/vfio-nvlink2
 bdf_of() { printf '%s\n' "$1" | cut -d' ' -f1; }
