@@ -13,6 +13,11 @@
 #                   pkg-config, libkmod-dev and libpci-dev)
 #   make install    the tool, its man page, the udev rule and its systemd
 #                   unit (PREFIX=/usr/local, DESTDIR=); make uninstall
+#   make deb        Debian packages in build/deb: vfio-variant, the NVLink2
+#                   variants' DKMS package, and the patched kernel's
+#                   linux-image/linux-headers (the '=m' test kernel; with
+#                   KCONFIG=/boot/config-6.12.x-amd64, a server kernel: see
+#                   Documentation/admin-guide/vfio-variant.rst)
 
 TOP       := $(CURDIR)
 BUILD     := $(TOP)/build
@@ -28,7 +33,7 @@ TESTBIN   := $(BUILD)/tests
 CLIENTS   := vfio-edu vfio-nvlink2 vfio-fuzz vv-bench sysfs-write
 CLIENT_BINS := $(addprefix $(TESTBIN)/,$(CLIENTS))
 
-.PHONY: all tools tool install uninstall tool-kmod deps prepare \
+.PHONY: all tools tool install uninstall install-dkms uninstall-dkms deb deb-tools deb-kernel tool-kmod deps prepare \
 	kernel kernel-% headers clients check check-vm selftest demo bench stress series \
 	kernel-reset clean distclean
 
@@ -114,6 +119,36 @@ install: $(TOOLDIR)/vfio-variant
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
+# the NVLink2 variants as DKMS source (dkms install vfio-variant-nvlink2/$(VERSION))
+DKMS_NAME := vfio-variant-nvlink2
+DKMS_DEST  = $(DESTDIR)/usr/src/$(DKMS_NAME)-$(VERSION)
+DKMS_SRC  := $(addprefix drivers/vfio/pci/nvlink2/,Makefile nvlink2gpu.c npu2.c nvlink2.h \
+	nvlink2_ext.h) packaging/dkms/Kbuild packaging/dkms/dkms-version.h
+
+install-dkms:
+	install -d $(DKMS_DEST)
+	install -m 0644 $(DKMS_SRC) $(DKMS_DEST)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' packaging/dkms/dkms.conf >$(DKMS_DEST)/dkms.conf
+
+uninstall-dkms:
+	rm -rf $(DKMS_DEST)
+
+# Debian packages, in build/deb (packaging/README.md)
+deb: deb-tools deb-kernel
+
+deb-tools:
+	@bash packaging/build-deb.sh
+
+ifeq ($(KCONFIG),)
+deb-kernel: prepare
+	@VV_KERNEL_DEB=$(BUILD)/deb bash kernel/scripts/build.sh m
+else
+# a server's kernel needs linux-source-6.12 and git, not 'make deps'
+deb-kernel:
+	@bash kernel/scripts/prepare.sh
+	@bash packaging/server-kernel.sh "$(KCONFIG)"
+endif
+
 # test variants the tool's ranking test installs in its guest only
 # (tests/tool-kmod: an external build against the '=m' kernel)
 tool-kmod: prepare
@@ -123,7 +158,7 @@ tool-kmod: prepare
 	@$(MAKE) -s -C $(BUILD)/linux O=$(BUILD)/obj-m ARCH=x86_64 M=$(BUILD)/tool-kmod \
 		VV_KMOD=$(TOP)/tests/kmod modules
 
-check: all tool-kmod
+check: all tool-kmod deb
 	@python3 tests/run.py --host $(addprefix --flavour ,$(FLAVOURS)) \
 		--tests '$(T)' $(if $(filter *,$(T)),--selftest --bench-smoke)
 
@@ -145,7 +180,7 @@ kernel-reset:
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/mods-* $(BUILD)/vm $(TESTBIN) $(HDRS) $(TOOLDIR) \
-		$(BUILD)/tool-kmod
+		$(BUILD)/deb $(BUILD)/tool-kmod
 
 distclean:
 	rm -rf $(BUILD)

@@ -82,3 +82,16 @@ if grep -q '^CONFIG_MODULES=y' "$obj/.config"; then
 fi
 "${kmake[@]}" kernelrelease >"$obj/.vv-release"
 echo "build[$flavour]: $(cat "$obj/.vv-release") in ${obj#$top/}"
+
+# 'make deb': the kernel as Debian packages (linux-image, linux-headers)
+# with the kernel's own bindeb-pkg, from this build, into $VV_KERNEL_DEB
+if [ -n "${VV_KERNEL_DEB:-}" ]; then
+	echo "build[$flavour]: bindeb-pkg"
+	rm -f "$obj"/../linux-*_*.deb "$obj"/../linux-upstream_*
+	"${kmake[@]}" bindeb-pkg >"$obj/.vv-bindeb.log" 2>&1 ||
+		{ tail -20 "$obj/.vv-bindeb.log" >&2; exit 1; }
+	mkdir -p "$VV_KERNEL_DEB"
+	rm -f "$VV_KERNEL_DEB"/linux-*_*.deb "$VV_KERNEL_DEB"/linux-upstream_*
+	mv "$obj"/../linux-*_*.deb "$obj"/../linux-upstream_* "$VV_KERNEL_DEB/"
+	ls "$VV_KERNEL_DEB"/linux-*.deb
+fi

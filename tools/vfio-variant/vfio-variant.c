@@ -49,6 +49,7 @@ struct device {
 	char bdf[32];
 	unsigned int vendor, device, subvendor, subdevice, class;
 	char driver[64];
+	char driver_alias[64];	/* the bound driver's override_alias, "" if none */
 	char override[256];
 	char group[32];
 	char modalias[96];
@@ -212,6 +213,9 @@ static int read_device(const struct ctx *c, const char *bdf, struct device *d)
 	}
 	path(p, sizeof(p), c, "bus/pci/devices/%s/driver", bdf);
 	link_name(p, d->driver, sizeof(d->driver));
+	path(p, sizeof(p), c, "bus/pci/drivers/%s/override_alias", d->driver);
+	if (!d->driver[0] || read_line(p, d->driver_alias, sizeof(d->driver_alias)))
+		d->driver_alias[0] = '\0';
 	path(p, sizeof(p), c, "bus/pci/devices/%s/iommu_group", bdf);
 	link_name(p, d->group, sizeof(d->group));
 	path(p, sizeof(p), c, "bus/pci/devices/%s/driver_override", bdf);
@@ -555,6 +559,8 @@ static void print_device(const struct ctx *c, const struct device *d,
 		json_str(name);
 		printf(", \"driver\": ");
 		d->driver[0] ? json_str(d->driver) : (void)printf("null");
+		printf(", \"driver_alias\": ");
+		d->driver_alias[0] ? json_str(d->driver_alias) : (void)printf("null");
 		printf(", \"driver_override\": ");
 		d->override[0] ? json_str(d->override) : (void)printf("null");
 		printf(", \"iommu_group\": ");
@@ -579,7 +585,9 @@ static void print_device(const struct ctx *c, const struct device *d,
 		return;
 	}
 	printf("%s %04x:%04x %s\n", d->bdf, d->vendor, d->device, name);
-	printf("\tdriver: %s  override: %s  iommu group: %s\n", d->driver[0] ? d->driver : "-",
+	printf("\tdriver: %s%s%s%s  override: %s  iommu group: %s\n",
+	       d->driver[0] ? d->driver : "-", d->driver_alias[0] ? " (answers to " : "",
+	       d->driver_alias, d->driver_alias[0] ? ")" : "",
 	       d->override[0] ? d->override : "-", d->group[0] ? d->group : "-");
 	for (i = 0; i < n; i++)
 		printf("\t%s %-24s module %-20s priority %3d%s  specificity %2u%s\n",

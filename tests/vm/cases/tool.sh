@@ -37,6 +37,8 @@ is "$(echo "$json" | field "[(c['driver'], c['chosen'], c['bound']) for d in d i
 	"[('$(driver_of "$bdf")', True, True)]" "after loading: the chosen candidate is the bound one"
 lspci -k -s "$bdf" | grep -q "Kernel driver in use: edu-vfio-best"
 ok $? "lspci -k shows the variant as the driver in use"
+"$V" list | grep -A1 "^$bdf " | grep -q "driver: edu-vfio-best (answers to vfio-pci)  override: vfio-pci"
+ok $? "list: the variant answers to vfio-pci, from the kernel's override_alias"
 "$V" explain "$bdf" | grep -q "bound to edu-vfio-best, the first choice"
 ok $? "explain: first choice"
 
