@@ -1,14 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-append: pci=override_priority=edu-vfio-best:15
+# vv-append: pci=override_priority=edu-vfio-best:14
 # The tool's prediction, made before any candidate is loaded, against what
 # the kernel binds when driver_override=vfio-pci is written, where only the
-# name or only the specificity decides (priority decides in tool.sh):
-#   A. the command line ranks edu-vfio-best at 15, edu-vfio-alt's priority:
-#      equal specificity, the driver name decides: edu-vfio-alt;
+# order of the rank keys, the specificity or only the name decides:
+#   A. the command line ranks edu-vfio-best (which names QEMU's subsystem
+#      id: 4 modalias fields fixed) at 14, below edu-vfio-alt's 15 (2
+#      fields): priority comes before specificity: edu-vfio-alt;
 #   B. plus edu-vfio-aa-wide (15, vendor 1234 only: one modalias field
-#      fixed): its name sorts first, specificity puts it last: edu-vfio-alt;
-#   C. plus edu-vfio-ak (15, module vv_edu_vfio_zz): its driver name sorts
-#      before edu-vfio-alt's, its module name after: edu-vfio-ak.
+#      fixed): its name sorts first, specificity puts it after
+#      edu-vfio-alt: edu-vfio-alt;
+#   C. plus edu-vfio-ak (15, module vv_edu_vfio_zz): equal priority and
+#      specificity with edu-vfio-alt; its driver name sorts before
+#      edu-vfio-alt's, its module name after: edu-vfio-ak.
 # B's and C's variants (tests/tool-kmod) are installed in this guest only.
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "vfio-variant reads the module index, which a CONFIG_MODULES=n kernel lacks"
@@ -47,15 +50,15 @@ case_() {
 	ok_cmd "$name: explain says first choice" sh -c "'$V' explain $bdf | grep -q 'bound to $want, the first choice'"
 }
 
-grep -qw "pci=override_priority=edu-vfio-best:15" /proc/cmdline
-ok $? "booted with pci=override_priority=edu-vfio-best:15"
-case_ "A (name)" edu-vfio-alt \
-	"edu-vfio-alt:15:2- edu-vfio-best:15:2- vfio-pci:0:0-"
-"$V" explain "$bdf" | grep -q "edu-vfio-best: priority 15"
-ok $? "A: a loaded edu-vfio-best shows the command line's priority, 15"
+grep -qw "pci=override_priority=edu-vfio-best:14" /proc/cmdline
+ok $? "booted with pci=override_priority=edu-vfio-best:14"
+case_ "A (priority before specificity)" edu-vfio-alt \
+	"edu-vfio-alt:15:2- edu-vfio-best:14:4- vfio-pci:0:0-"
+"$V" explain "$bdf" | grep -q "edu-vfio-best: priority 14"
+ok $? "A: a loaded edu-vfio-best shows the command line's priority, 14"
 reset
-"$V" explain "$bdf" | grep -q "edu-vfio-best: priority 15 (pci=override_priority= on the kernel command line)"
-ok $? "A: explain says where edu-vfio-best's 15 comes from before it is loaded"
+"$V" explain "$bdf" | grep -q "edu-vfio-best: priority 14 (pci=override_priority= on the kernel command line)"
+ok $? "A: explain says where edu-vfio-best's 14 comes from before it is loaded"
 
 rel=$(uname -r)
 mkdir -p "/lib/modules/$rel/extra"
@@ -63,12 +66,12 @@ cp "$VV_TOP/build/tool-kmod/vv_edu_vfio_wide.ko" "/lib/modules/$rel/extra/"
 depmod -a
 ok $? "install edu-vfio-aa-wide (build/tool-kmod) in this guest, depmod"
 case_ "B (specificity)" edu-vfio-alt \
-	"edu-vfio-alt:15:2- edu-vfio-best:15:2- edu-vfio-aa-wide:15:1- vfio-pci:0:0-"
+	"edu-vfio-alt:15:2- edu-vfio-aa-wide:15:1- edu-vfio-best:14:4- vfio-pci:0:0-"
 cp "$VV_TOP/build/tool-kmod/vv_edu_vfio_zz.ko" "/lib/modules/$rel/extra/"
 depmod -a
 ok $? "install edu-vfio-ak (module vv_edu_vfio_zz), depmod"
 case_ "C (driver name, not module name)" edu-vfio-ak \
-	"edu-vfio-ak:15:2- edu-vfio-alt:15:2- edu-vfio-best:15:2- edu-vfio-aa-wide:15:1- vfio-pci:0:0-"
+	"edu-vfio-ak:15:2- edu-vfio-alt:15:2- edu-vfio-aa-wide:15:1- edu-vfio-best:14:4- vfio-pci:0:0-"
 
 # and the tool's own bind, with every candidate loaded and one declining
 decline vv_edu_vfio_zz 1
