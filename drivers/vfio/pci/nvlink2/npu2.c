@@ -16,6 +16,7 @@
 #include <linux/module.h>
 #include <linux/property.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
 #include "nvlink2.h"
@@ -93,26 +94,77 @@ VISIBLE_IF_KUNIT int npu2_read_fw(struct fwnode_handle *npu, u32 *index, u64 *tg
 }
 EXPORT_SYMBOL_IF_KUNIT(npu2_read_fw);
 
+/*
+ * Accesses of the widths the core uses for BARs, up to 8 bytes, naturally
+ * aligned, under memory_lock; the user's buffer goes through a bounce
+ * buffer outside it, as the core's BAR accesses do: a fault on it takes
+ * mmap_lock, which the fault handler holds when it takes memory_lock.
+ */
+static int npu2_atsd_io(struct vfio_pci_core_device *vdev, void *val,
+			void __iomem *io, size_t n, bool iswrite)
+{
+	if (iswrite) {
+		switch (n) {
+		case 8:
+			return vfio_pci_core_iowrite64(vdev, false, *(u64 *)val, io);
+		case 4:
+			return vfio_pci_core_iowrite32(vdev, false, *(u32 *)val, io);
+		case 2:
+			return vfio_pci_core_iowrite16(vdev, false, *(u16 *)val, io);
+		}
+		return vfio_pci_core_iowrite8(vdev, false, *(u8 *)val, io);
+	}
+	switch (n) {
+	case 8:
+		return vfio_pci_core_ioread64(vdev, false, val, io);
+	case 4:
+		return vfio_pci_core_ioread32(vdev, false, val, io);
+	case 2:
+		return vfio_pci_core_ioread16(vdev, false, val, io);
+	}
+	return vfio_pci_core_ioread8(vdev, false, val, io);
+}
+
 static ssize_t npu2_atsd_rw(struct vfio_pci_core_device *vdev,
 			    char __user *buf, size_t count, loff_t *ppos,
 			    bool iswrite)
 {
 	struct npu2_device *npu = to_npu(vdev);
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	ssize_t done = -EIO;
+	size_t off, n;
+	u8 *bounce, *b;
+	int err = 0;
 
 	if (pos >= npu->nv.mem.size)
 		return -EINVAL;
 	count = min_t(u64, count, npu->nv.mem.size - pos);
+	/* b + off is aligned as pos + off is: each access is aligned in both */
+	bounce = kmalloc(count + pos % 8, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	b = bounce + pos % 8;
+	if (iswrite && copy_from_user(b, buf, count))
+		err = -EFAULT;
 
 	down_read(&vdev->memory_lock);
-	if (nvlink2_mem_usable(&npu->nv.mem))
-		done = vfio_pci_core_do_io_rw(vdev, false, npu->atsd, buf, pos,
-					      count, 0, 0, iswrite, VFIO_PCI_IO_WIDTH_8);
+	if (!err && !nvlink2_mem_usable(&npu->nv.mem))
+		err = -EIO;
+	for (off = 0; !err && off < count; off += n) {
+		u64 at = pos + off;
+
+		for (n = 8; n > 1 && (at % n || count - off < n); n /= 2)
+			;
+		err = npu2_atsd_io(vdev, b + off, npu->atsd + at, n, iswrite);
+	}
 	up_read(&vdev->memory_lock);
-	if (done > 0)
-		*ppos += done;
-	return done;
+
+	if (!err && !iswrite && copy_to_user(buf, b, count))
+		err = -EFAULT;
+	kfree(bounce);
+	if (err)
+		return err;
+	*ppos += count;
+	return count;
 }
 
 static int npu2_atsd_mmap(struct vfio_pci_core_device *vdev,

@@ -17,6 +17,7 @@
 #include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <linux/property.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <kunit/visibility.h>
 
@@ -148,7 +149,10 @@ static void nvlink2gpu_unmap_lpar(struct nvlink2gpu_device *gpu)
 /*
  * read() and write() map only the pages they touch, and only while they
  * copy: the RAM sits behind NVLink, and a long-lived kernel mapping would
- * let the CPU prefetch from it while a reset has the link down.
+ * let the CPU prefetch from it while a reset has the link down. The user's
+ * buffer goes through a bounce buffer outside memory_lock, as the core's
+ * BAR accesses do: a fault on it takes mmap_lock, which the fault handler
+ * holds when it takes memory_lock.
  */
 static ssize_t nvlink2gpu_ram_rw(struct vfio_pci_core_device *vdev,
 				 char __user *buf, size_t count, loff_t *ppos,
@@ -156,39 +160,51 @@ static ssize_t nvlink2gpu_ram_rw(struct vfio_pci_core_device *vdev,
 {
 	struct nvlink2_mem *ram = &to_gpu(vdev)->nv.mem;
 	u64 pos = *ppos & VFIO_PCI_OFFSET_MASK;
-	ssize_t done = 0;
+	size_t done = 0;
+	int err = 0;
+	void *bounce;
 
 	if (pos >= ram->size)
 		return -EINVAL;
 	count = min_t(u64, count, ram->size - pos);
+	bounce = kvmalloc(min_t(size_t, count, NVLINK2GPU_RW_WINDOW), GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
 
-	down_read(&vdev->memory_lock);
-	if (!nvlink2_mem_usable(ram))
-		done = -EIO;
-	while (done >= 0 && (size_t)done < count) {
+	while (!err && done < count) {
 		u64 off = pos + done, start = ALIGN_DOWN(off, PAGE_SIZE);
 		size_t n = min_t(u64, count - done, NVLINK2GPU_RW_WINDOW - (off - start));
-		void *p = memremap(ram->base + start, PAGE_ALIGN(off - start + n),
-				   MEMREMAP_WB);
-		size_t left;
+		void *p = NULL;
 
-		if (!p)
+		if (iswrite && copy_from_user(bounce, buf + done, n)) {
+			err = -EFAULT;
 			break;
-		if (iswrite)
-			left = copy_from_user(p + (off - start), buf + done, n);
+		}
+		down_read(&vdev->memory_lock);
+		if (!nvlink2_mem_usable(ram))
+			err = -EIO;
 		else
-			left = copy_to_user(buf + done, p + (off - start), n);
-		memunmap(p);
-		done += n - left;
-		if (left)
-			break;
+			p = memremap(ram->base + start, PAGE_ALIGN(off - start + n), MEMREMAP_WB);
+		if (p) {
+			if (iswrite)
+				memcpy(p + (off - start), bounce, n);
+			else
+				memcpy(bounce, p + (off - start), n);
+			memunmap(p);
+		} else if (!err) {
+			err = -ENOMEM;
+		}
+		up_read(&vdev->memory_lock);
+		if (!err && !iswrite && copy_to_user(buf + done, bounce, n))
+			err = -EFAULT;
+		if (!err)
+			done += n;
 	}
-	up_read(&vdev->memory_lock);
+	kvfree(bounce);
 
 	if (!done)
-		return -EFAULT;
-	if (done > 0)
-		*ppos += done;
+		return err;
+	*ppos += done;
 	return done;
 }
 
