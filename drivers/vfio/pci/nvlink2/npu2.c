@@ -13,6 +13,7 @@
  * "ibm,mmio-atsd".
  */
 #include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/module.h>
 #include <linux/property.h>
 #include <linux/slab.h>
