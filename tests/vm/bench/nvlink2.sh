@@ -5,6 +5,10 @@
 # figure) and bind-scale.csv (for the plot) to the results share.
 # VV_BENCH=smoke (make check): one run each, fewer points; figures are
 # reported, never judged.
+# vv-append: pci=no_override_autoload
+# A boot of its own without the override write's module request: "bind via
+# alias vs exact" is the cost of the ranked attach; what the request costs
+# (an exec of modprobe per write) is alias-cost.sh's figure.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bench_init
@@ -14,7 +18,8 @@ scale=$VV_OUT/bind-scale.csv
 echo "axis,x,us_per_device" >"$scale"
 
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }
-have_modules && modprobe vfio-pci
+# nothing is loaded for us in this boot
+have_modules && modprobe -a vfio-pci nvlink2gpu-vfio-pci npu2-vfio-pci
 
 # --- GPU RAM: first touch, faults, read/write -----------------------------
 gpu=$(sim_gpus | head -1 | cut -d' ' -f1)
