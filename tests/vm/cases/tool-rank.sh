@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m
 # vv-append: pci=override_priority=edu-vfio-best:14
 # The tool's prediction, made before any candidate is loaded, against what
 # the kernel binds when driver_override=vfio-pci is written, where only the
@@ -12,7 +13,9 @@
 #   C. plus edu-vfio-ak (15, module vv_edu_vfio_zz): equal priority and
 #      specificity with edu-vfio-alt; its driver name sorts before
 #      edu-vfio-alt's, its module name after: edu-vfio-ak.
-# B's and C's variants (tests/tool-kmod) are installed in this guest only.
+# B's and C's variants (tests/tool-kmod) are installed in this guest only;
+# they are built against the =m kernel, so this runs on m only (on m-debug
+# the kernel refused to load them and C bound edu-vfio-alt).
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "vfio-variant reads the module index, which a CONFIG_MODULES=n kernel lacks"
 
