@@ -106,6 +106,15 @@ rebind() {
 
 have_modules() { [ -e /proc/modules ]; }
 
+# the edu functions that are not on the root bus (behind the root port)
+edu_pair() {
+	local d b
+	for d in $SYS_PCI/devices/*; do
+		b=$(basename $d)
+		[ "$(cat $d/vendor):$(cat $d/device)" = 0x1234:0x11e8 ] && [ "${b:5:2}" != 00 ] && echo $b
+	done
+}
+
 # --- udev (the host's systemd-udevd, run in the guest) ----------------------
 # udev_up installs the tool, its udev rule and systemd unit with 'make
 # install' (PREFIX=/usr/local) into the guest's root, an overlay that the

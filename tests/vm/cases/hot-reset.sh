@@ -8,10 +8,7 @@
 . "$VV_TOP/tests/vm/lib.sh"
 
 # the edu functions that are not on the root bus
-pair=$(for d in $SYS_PCI/devices/*; do
-	b=$(basename $d)
-	[ "$(cat $d/vendor):$(cat $d/device)" = 0x1234:0x11e8 ] && [ "${b:5:2}" != 00 ] && echo $b
-done)
+pair=$(edu_pair)
 set -- $pair
 [ $# = 2 ] || { ok 1 "two edu functions behind a root port"; done_testing; exit; }
 ok 0 "two edu functions behind a root port: $1 $2"

@@ -63,14 +63,18 @@ echo "$bdf" >$SYS_PCI/drivers_probe
 is "$(driver_of "$bdf")" "$want" "udev's order, then a reprobe: bound"
 
 # a drivers_probe racing the write's module loading (modprobe made slow)
+probe_during_load() {
+	local writer
+	modprobe_wrap 1
+	set_override "$bdf" vfio-pci &
+	writer=$!
+	sleep 0.3
+	echo "$bdf" >$SYS_PCI/drivers_probe
+	wait $writer
+	modprobe_unwrap
+}
 fresh
-modprobe_wrap 1
-set_override "$bdf" vfio-pci &
-writer=$!
-sleep 0.3
-echo "$bdf" >$SYS_PCI/drivers_probe
-wait $writer
-modprobe_unwrap
+probe_during_load
 modprobe vfio-pci
 sleep 0.2
 is "$(driver_of "$bdf")" "$want" "a drivers_probe during the write's module loading is not lost"
@@ -79,13 +83,7 @@ is "$(driver_of "$bdf")" "$want" "a drivers_probe during the write's module load
 # binds nothing): the drivers_probe that came during the loading still binds
 fresh
 modprobe vfio-pci
-modprobe_wrap 1
-set_override "$bdf" vfio-pci &
-writer=$!
-sleep 0.3
-echo "$bdf" >$SYS_PCI/drivers_probe
-wait $writer
-modprobe_unwrap
+probe_during_load
 sleep 0.2
 is "$(driver_of "$bdf")" "$want" "vfio-pci loaded: a drivers_probe during the write's module loading is not lost"
 

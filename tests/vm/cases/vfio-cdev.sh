@@ -20,10 +20,7 @@ ok "$([ -n "$cdev" ] && [ -c /dev/vfio/devices/$cdev ]; echo $?)" "$edu has its 
 tap_include "cdev" env VFIO_CDEV=1 "$VV_BIN/vfio-edu" "$edu"
 rebind "$edu" ""
 
-pair=$(for d in $SYS_PCI/devices/*; do
-	b=$(basename $d)
-	[ "$(cat $d/vendor):$(cat $d/device)" = 0x1234:0x11e8 ] && [ "${b:5:2}" != 00 ] && echo $b
-done)
+pair=$(edu_pair)
 set -- $pair
 [ $# = 2 ] || { ok 1 "two edu functions behind a root port"; done_testing; exit; }
 rebind "$1" vfio-pci
