@@ -10,6 +10,8 @@
 #   unpatched  the =m kernel from the pristine source, without the series:
 #           the baseline that tests and benchmarks compare with
 #           (base + modules + unpatched fragments, tree build/linux-unpatched)
+#   m-7.2   the =m kernel of the 7.2 base (build/linux-7.2, kernel/patches-7.2);
+#           any flavour takes a -7.2 suffix (kernel/scripts/base.sh)
 #
 # The config is tinyconfig plus kernel/configs/*.config; every symbol a
 # fragment asks for must end up in .config, or the build stops and says
@@ -17,24 +19,32 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-flavour=${1:?usage: build.sh m|y|m-debug|y-debug}
-tree=$top/build/linux
+flavour=${1:?usage: build.sh m|y|m-debug|y-debug|unpatched[-7.2]}
+. "$top/kernel/scripts/base.sh"
+vv_base "$(vv_flavour_base "$flavour")"
+export VV_BASE=$base
+patched=$tree
 obj=$top/build/obj-$flavour
 mods=$top/build/mods-$flavour
 cfgdir=$top/kernel/configs
 
 frags=("$cfgdir/base.config")
-case $flavour in
+# symbols of one base only (kernel/configs/BASE.config)
+[ -f "$cfgdir/$base.config" ] && frags+=("$cfgdir/$base.config")
+# the tree of the flavour's base, up to date with its series and the overlay
+bash "$top/kernel/scripts/prepare.sh"
+
+case ${flavour%-"$base"} in
 m | m-debug) frags+=("$cfgdir/series.config" "$cfgdir/modules.config") ;;
 y | y-debug) frags+=("$cfgdir/series.config" "$cfgdir/builtin.config") ;;
 unpatched)
 	frags+=("$cfgdir/modules.config" "$cfgdir/unpatched.config")
-	tree=$top/build/linux-unpatched
+	tree=$tree-unpatched
 	bash "$top/kernel/scripts/prepare.sh" --unpatched
 	;;
 *) echo "build: unknown flavour '$flavour'" >&2; exit 2 ;;
 esac
-case $flavour in *-debug) frags+=("$cfgdir/debug.config") ;; esac
+case ${flavour%-"$base"} in *-debug) frags+=("$cfgdir/debug.config") ;; esac
 
 kmake=(make -s -C "$tree" O="$obj" ARCH=x86_64 -j"$(nproc)"
 	KBUILD_BUILD_USER=vfio-variant KBUILD_BUILD_HOST=build
@@ -44,8 +54,8 @@ command -v ccache >/dev/null && kmake+=(CC="ccache gcc") && export CCACHE_BASEDI
 
 mkdir -p "$obj"
 stamp=$obj/.vv-fragments
-want=$(cat "${frags[@]}" "$top/build/linux/.git/vv-series" | sha1sum)
-[ "$flavour" = unpatched ] && want=$(cat "${frags[@]}" | sha1sum)
+want=$(cat "${frags[@]}" "$patched/.git/vv-series" | sha1sum)
+[ "$tree" != "$patched" ] && want=$(cat "${frags[@]}" | sha1sum)
 if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] ||
 	[ -n "$(find "$top/Kconfig" "$top/tests/kmod" "$top/drivers" -name 'Kconfig*' -newer "$obj/.config" 2>/dev/null)" ]; then
 	echo "build[$flavour]: configuring"

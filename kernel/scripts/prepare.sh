@@ -5,26 +5,30 @@
 # vv-base), the patch series from kernel/patches applied on top with
 # 'git am', and the project's own kernel code (drivers/, tests/kmod/)
 # laid over it in vfio-variant/ with a hook in the top Kconfig and Kbuild.
+# VV_BASE=7.2 does the same for the 7.2 base: build/linux-7.2 from
+# kernel/patches-7.2 (kernel/scripts/base.sh).
 #
 # The series is the source of truth: the tree is rebuilt from it whenever
-# kernel/patches changes. Commits made in build/linux are turned back into
-# kernel/patches by export-series.sh ('make series'); a tree holding
+# its patch directory changes. Commits made in the tree are turned back
+# into patches by export-series.sh ('make series'); a tree holding
 # commits that were not exported is never thrown away.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-tree=$top/build/linux
+. "$top/kernel/scripts/base.sh"
+vv_base "${VV_BASE:-6.12}"
+rel=${tree#$top/}
 git=(git -C "$tree")
 stamp=$tree/.git/vv-series
 
 die() { echo "prepare: $*" >&2; exit 1; }
 
 series_hash() {
-	(cd "$top/kernel/patches" && cat series $(grep -v '^#' series)) | sha1sum | cut -d' ' -f1
+	(cd "$patches" && cat series $(grep -v '^#' series)) | sha1sum | cut -d' ' -f1
 }
 
 unpack() {
-	local tmp=$top/build/.unpack
+	local tmp=$top/build/.unpack-$base
 	rm -rf "$tmp" "$tree"
 	mkdir -p "$tmp"
 	if [ -n "${KSRC:-}" ]; then
@@ -32,8 +36,8 @@ unpack() {
 		rsync -a --exclude=.git "$KSRC"/ "$tmp/src/"
 	else
 		local tarball
-		tarball=$(ls /usr/src/linux-source-6.12.tar.* 2>/dev/null | head -n1)
-		[ -n "$tarball" ] || die "no /usr/src/linux-source-6.12.tar.*: run 'make deps'"
+		tarball=$(vv_base_tarball "$base")
+		[ -n "$tarball" ] || die "no pristine source of Linux $base: run 'make deps'"
 		echo "prepare: unpacking $tarball"
 		tar -C "$tmp" -xf "$tarball"
 		mv "$tmp"/linux-source-* "$tmp/src"
@@ -76,20 +80,21 @@ overlay_on() {
 }
 
 apply_series() {
-	echo "prepare: applying kernel/patches/series"
+	echo "prepare: applying ${patches#$top/}/series"
 	"${git[@]}" reset -q --hard vv-base
 	local p
-	for p in $(grep -v '^#' "$top/kernel/patches/series"); do
-		"${git[@]}" am -q --keep-cr "$top/kernel/patches/$p" ||
+	for p in $(grep -v '^#' "$patches/series"); do
+		"${git[@]}" am -q --keep-cr "$patches/$p" ||
 			{ "${git[@]}" am --abort; die "$p does not apply to $("${git[@]}" describe --tags vv-base)"; }
 	done
 	echo "$(series_hash) $("${git[@]}" rev-parse HEAD)" >"$stamp"
 }
 
 # The unpatched tree, for the baseline kernel: the pristine source as a
-# worktree of build/linux at vv-base, with the same overlay.
+# worktree of build/linux at vv-base, with the same overlay
+# (build/linux-unpatched; build/linux-7.2-unpatched for the 7.2 base).
 unpatched() {
-	local wt=$top/build/linux-unpatched
+	local wt=$tree-unpatched
 	[ -d "$tree/.git" ] || unpack
 	if [ ! -e "$wt/.git" ]; then
 		rm -rf "$wt"
@@ -109,10 +114,10 @@ fi
 want=$(series_hash)
 if [ ! -f "$stamp" ] || [ "$(cut -d' ' -f1 "$stamp")" != "$want" ]; then
 	if [ -f "$stamp" ] && [ "$("${git[@]}" rev-parse HEAD)" != "$(cut -d' ' -f2 "$stamp")" ]; then
-		die "build/linux has commits not in kernel/patches: run 'make series' first, or 'make kernel-reset' to drop them"
+		die "$rel has commits not in ${patches#$top/}: run 'make series BASE=$base' first, or 'make kernel-reset BASE=$base' to drop them"
 	fi
 	overlay_off
-	"${git[@]}" diff --quiet HEAD || die "build/linux has uncommitted changes; commit and 'make series', or 'make kernel-reset'"
+	"${git[@]}" diff --quiet HEAD || die "$rel has uncommitted changes; commit and 'make series BASE=$base', or 'make kernel-reset BASE=$base'"
 	apply_series
 fi
 overlay_on

@@ -1,42 +1,63 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# upstream.sh WHAT: parts of the newest upstream kernel that tests run, from
-# Debian's linux-source package of unstable, fetched with a private apt
-# configuration under build/apt (the host's apt sources are not touched)
-# and unpacked under build/upstream. Cached: done again only when the
-# package's version changes.
+# upstream.sh WHAT: the newest upstream kernel, from Debian's linux-source
+# package of unstable, fetched with a private apt configuration under
+# build/apt (the host's apt sources are not touched) into build/upstream.
+# Cached: fetched again only with VV_UPSTREAM_REFRESH=1.
 #
-#   vfio-selftests   tools/testing/selftests/vfio (their setup and cleanup
-#                    scripts bind a device "vfio-pci" by name)
+#   source           build/upstream/linux-source-7.2.tar.xz, the pristine
+#                    source of the 7.2 base (kernel/scripts/base.sh)
+#   vfio-selftests   tools/testing/selftests/vfio of it, unpacked (their
+#                    setup and cleanup scripts bind a device "vfio-pci" by
+#                    name)
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-what=${1:?usage: upstream.sh vfio-selftests}
+what=${1:?usage: upstream.sh source|vfio-selftests}
 pkg=linux-source-7.2
-case $what in
-vfio-selftests) path=tools/testing/selftests/vfio ;;
-*) echo "upstream: unknown part '$what'" >&2; exit 2 ;;
-esac
 apt=$top/build/apt
-out=$top/build/upstream/$what
-[ -f "$out/.vv-upstream" ] && [ "${VV_UPSTREAM_REFRESH:-0}" != 1 ] && exit 0
+up=$top/build/upstream
+tarball=$up/$pkg.tar.xz
 
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc"
-echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-	>"$apt/etc/sources.list"
-opts=(-o Dir::Etc::sourcelist="$apt/etc/sources.list" -o Dir::Etc::sourceparts=/nonexistent
-      -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root
-      -o Debug::NoLocking=1)
-echo "upstream: fetching $pkg (Debian unstable) for $path"
-apt-get -qq "${opts[@]}" update
-(cd "$apt/cache" && rm -f ${pkg}_*.deb && apt-get -qq "${opts[@]}" download "$pkg")
-deb=$(ls "$apt/cache"/${pkg}_*.deb)
-rm -rf "$out" "$out.tmp" && mkdir -p "$out.tmp"
-dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg.tar.xz" | xz -dc |
-	tar -x -C "$out.tmp" --strip-components=$(( $(echo "$path" | tr -cd / | wc -c) + 2 )) \
-		"$pkg/$path"
-basename "$deb" >"$out.tmp/.vv-upstream"
-rm -f "$deb"
-mv "$out.tmp" "$out"
-echo "upstream: $what from $(cat "$out/.vv-upstream") in build/upstream/$what"
+fetch_source() {
+	[ -f "$tarball" ] && [ "${VV_UPSTREAM_REFRESH:-0}" != 1 ] && return 0
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$up"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
+		>"$apt/etc/sources.list"
+	local opts=(-o Dir::Etc::sourcelist="$apt/etc/sources.list"
+		    -o Dir::Etc::sourceparts=/nonexistent -o Dir::State::Lists="$apt/lists"
+		    -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root -o Debug::NoLocking=1)
+	echo "upstream: fetching $pkg (Debian unstable)"
+	apt-get -qq "${opts[@]}" update
+	(cd "$apt/cache" && rm -f ${pkg}_*.deb && apt-get -qq "${opts[@]}" download "$pkg")
+	local deb
+	deb=$(ls "$apt/cache"/${pkg}_*.deb)
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./usr/src/$pkg.tar.xz" >"$tarball.tmp"
+	basename "$deb" >"$up/$pkg.version"
+	rm -f "$deb"
+	mv "$tarball.tmp" "$tarball"
+	echo "upstream: $(cat "$up/$pkg.version") in ${tarball#$top/}"
+}
+
+case $what in
+source)
+	fetch_source
+	;;
+vfio-selftests)
+	path=tools/testing/selftests/vfio
+	out=$up/$what
+	[ -f "$out/.vv-upstream" ] && [ "${VV_UPSTREAM_REFRESH:-0}" != 1 ] && exit 0
+	fetch_source
+	rm -rf "$out" "$out.tmp" && mkdir -p "$out.tmp"
+	xz -dc "$tarball" | tar -x -C "$out.tmp" \
+		--strip-components=$(($(echo "$path" | tr -cd / | wc -c) + 2)) "$pkg/$path"
+	cp "$up/$pkg.version" "$out.tmp/.vv-upstream"
+	mv "$out.tmp" "$out"
+	echo "upstream: $what from $(cat "$out/.vv-upstream") in build/upstream/$what"
+	;;
+*)
+	echo "upstream: unknown part '$what'" >&2
+	exit 2
+	;;
+esac

@@ -19,6 +19,8 @@
 #include <linux/uaccess.h>
 #include <linux/vfio_pci_core.h>
 
+#include "vv_compat.h"
+
 #ifndef VV_VARIANT_VENDOR
 #define VV_VARIANT_VENDOR	0x1234
 #define VV_VARIANT_DEVICE	0x11e8
@@ -151,6 +153,7 @@ static const struct vfio_device_ops vv_edu_variant_ops = {
 	.open_device	= vv_edu_variant_open_device,
 	.close_device	= vfio_pci_core_close_device,
 	.ioctl		= vfio_pci_core_ioctl,
+	VV_VFIO_PCI_CORE_OPS_6_19
 	.device_feature	= vfio_pci_core_ioctl_feature,
 	.read		= vfio_pci_core_read,
 	.write		= vfio_pci_core_write,

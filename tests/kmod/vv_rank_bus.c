@@ -33,6 +33,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "vv_compat.h"
+
 #define VV_RANK_MAGIC	0x76767262	/* "vvrb" */
 
 struct vv_rank_drv {
@@ -147,7 +149,7 @@ static int vv_add_driver(char *args)
 
 	if (!name || !rank)
 		return -EINVAL;
-	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	d = kzalloc_obj(*d, GFP_KERNEL);
 	if (!d)
 		return -ENOMEM;
 	d->magic = VV_RANK_MAGIC;
@@ -235,7 +237,7 @@ static void vv_dev_release(struct device *dev)
 
 static int vv_add_device(const char *name)
 {
-	struct vv_rank_dev *v = kzalloc(sizeof(*v), GFP_KERNEL);
+	struct vv_rank_dev *v = kzalloc_obj(*v, GFP_KERNEL);
 	int ret;
 
 	if (!v)

@@ -240,21 +240,9 @@ static int npu2_open_device(struct vfio_device *core_vdev)
 
 static const struct vfio_device_ops npu2_vfio_ops = {
 	.name		= "npu2-vfio-pci",
-	.init		= vfio_pci_core_init_dev,
-	.release	= vfio_pci_core_release_dev,
 	.open_device	= npu2_open_device,
 	.close_device	= vfio_pci_core_close_device,
-	.ioctl		= vfio_pci_core_ioctl,
-	.device_feature	= vfio_pci_core_ioctl_feature,
-	.read		= vfio_pci_core_read,
-	.write		= vfio_pci_core_write,
-	.mmap		= vfio_pci_core_mmap,
-	.request	= vfio_pci_core_request,
-	.match		= vfio_pci_core_match,
-	.bind_iommufd	= vfio_iommufd_physical_bind,
-	.unbind_iommufd	= vfio_iommufd_physical_unbind,
-	.attach_ioas	= vfio_iommufd_physical_attach_ioas,
-	.detach_ioas	= vfio_iommufd_physical_detach_ioas,
+	NVLINK2_VFIO_PCI_CORE_OPS,
 };
 
 static int npu2_probe(struct pci_dev *pdev, const struct pci_device_id *id)

@@ -11,9 +11,9 @@
 
 #include <linux/mm.h>
 #include <linux/pci.h>
-#include <linux/pfn_t.h>
 #include <linux/vfio_pci_core.h>
 
+#include "nvlink2_compat.h"
 #include "nvlink2_ext.h"
 
 /*
@@ -56,6 +56,26 @@ struct nvlink2_device {
 	struct nvlink2_mem mem;
 };
 
+/*
+ * The vfio_device_ops both variants take from vfio-pci-core as they are:
+ * each adds its name, open_device and close_device.
+ */
+#define NVLINK2_VFIO_PCI_CORE_OPS				\
+	.init		= vfio_pci_core_init_dev,		\
+	.release	= vfio_pci_core_release_dev,		\
+	.ioctl		= vfio_pci_core_ioctl,			\
+	NVLINK2_VFIO_PCI_CORE_OPS_6_19				\
+	.device_feature	= vfio_pci_core_ioctl_feature,		\
+	.read		= vfio_pci_core_read,			\
+	.write		= vfio_pci_core_write,			\
+	.mmap		= vfio_pci_core_mmap,			\
+	.request	= vfio_pci_core_request,		\
+	.match		= vfio_pci_core_match,			\
+	.bind_iommufd	= vfio_iommufd_physical_bind,		\
+	.unbind_iommufd	= vfio_iommufd_physical_unbind,		\
+	.attach_ioas	= vfio_iommufd_physical_attach_ioas,	\
+	.detach_ioas	= vfio_iommufd_physical_detach_ioas
+
 static inline struct nvlink2_device *to_nvlink2(struct pci_dev *pdev)
 {
 	return container_of(dev_get_drvdata(&pdev->dev), struct nvlink2_device, core);
@@ -95,25 +115,15 @@ static inline vm_fault_t nvlink2_mem_fault(struct vm_fault *vmf,
 	down_read(&mem->vdev->memory_lock);
 	if (!nvlink2_mem_usable(mem))
 		goto out;
-	switch (order) {
-	case 0:
+	/* not a switch: PMD_ORDER is a variable on powerpc (hash or radix MMU) */
+	if (!order)
 		ret = vmf_insert_pfn(vma, vmf->address, pfn);
-		break;
-#ifdef CONFIG_ARCH_SUPPORTS_PMD_PFNMAP
-	case PMD_ORDER:
-		ret = vmf_insert_pfn_pmd(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
-					 vmf->flags & FAULT_FLAG_WRITE);
-		break;
-#endif
-#ifdef CONFIG_ARCH_SUPPORTS_PUD_PFNMAP
-	case PUD_ORDER:
-		ret = vmf_insert_pfn_pud(vmf, __pfn_to_pfn_t(pfn, PFN_DEV),
-					 vmf->flags & FAULT_FLAG_WRITE);
-		break;
-#endif
-	default:
+	else if (IS_ENABLED(CONFIG_ARCH_SUPPORTS_PMD_PFNMAP) && order == PMD_ORDER)
+		ret = vmf_insert_pfn_pmd(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
+	else if (IS_ENABLED(CONFIG_ARCH_SUPPORTS_PUD_PFNMAP) && order == PUD_ORDER)
+		ret = vmf_insert_pfn_pud(vmf, pfn, vmf->flags & FAULT_FLAG_WRITE);
+	else
 		ret = VM_FAULT_FALLBACK;
-	}
 out:
 	up_read(&mem->vdev->memory_lock);
 	return ret;

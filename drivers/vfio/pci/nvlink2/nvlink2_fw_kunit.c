@@ -7,6 +7,7 @@
 #include <linux/module.h>
 #include <linux/property.h>
 
+#include "nvlink2_compat.h"
 #include "nvlink2_ext.h"
 
 #define RAM_BASE	0x20000000000ULL
@@ -243,4 +244,4 @@ kunit_test_suite(nvlink2_fw_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit tests of the NVLink2 firmware description");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
