@@ -78,6 +78,18 @@ def parse_tap(text):
     return plan, points
 
 
+def tap_diagnostics(text, keep=3):
+    """For each test point of a TAP stream, the first diagnostic lines that
+    follow it (what a failing host check says about itself), joined."""
+    out = []
+    for line in text.splitlines():
+        if TAP.match(line):
+            out.append([])
+        elif line.startswith("# ") and out and len(out[-1]) < keep:
+            out[-1].append(line[2:].strip())
+    return [" | ".join(d) for d in out]
+
+
 def parse_kunit(console):
     """(suite, case, status, note) for each KUnit case printed on the console."""
     out = []
@@ -110,6 +122,9 @@ KUNIT_REQUIRED = {
     "m-debug": {"pci_driver_override": 12, "vfio_variant_smoke": 2,
                 "nvlink2_fw": (6, "cases/nvlink2")},
     "y-debug": {"pci_driver_override": 12, "vfio_variant_smoke": 2, "nvlink2_fw": 6},
+    # the 7.2 base (kernel/patches-7.2)
+    "m-7.2": {"pci_driver_override": 12, "vfio_variant_smoke": 2,
+              "nvlink2_fw": (6, "cases/nvlink2")},
     # the pristine kernel has no PCI driver_override suite
     "unpatched": {"vfio_variant_smoke": 2, "nvlink2_fw": (6, "cases/nvlink2")},
 }
@@ -259,7 +274,7 @@ def suite_tests(suite):
 #   # vv-append: pci=no_override_autoload (a boot of its own)
 #   # vv-root: trixie                     (a Debian root of its own, ROOTS)
 #   # vv-upstream: vfio-selftests         (fetched first, kernel/scripts/upstream.sh)
-PATCHED = ("m", "y", "m-debug", "y-debug")
+PATCHED = ("m", "y", "m-debug", "y-debug", "m-7.2")
 
 
 def test_header(suite, name):
@@ -280,12 +295,16 @@ def selected(name, pattern):
 
 
 def run_vm(res, flavour, suite, pattern, timeout, expect_red=False, label=None, show=False,
-           extra_append=""):
-    """Boot once per kernel command line the selected tests need; record results."""
+           extra_append="", any_flavour=False):
+    """Boot once per kernel command line the selected tests need; record results.
+
+    any_flavour: run the selected tests whatever kernels their headers name
+    (make stress runs long versions of tests that make check runs elsewhere)."""
     groups = {}
     for n in suite_tests(suite):
         hdr = test_header(suite, n)
-        if selected(n, pattern) and (suite != "cases" or flavour in hdr["flavours"]):
+        if selected(n, pattern) and (suite != "cases" or any_flavour
+                                     or flavour in hdr["flavours"]):
             groups.setdefault((hdr["root"], hdr["append"]), []).append(n)
             for part in hdr["upstream"].split():
                 subprocess.run(["bash", os.path.join(TOP, "kernel", "scripts", "upstream.sh"),
@@ -350,21 +369,40 @@ def run_boot(res, flavour, suite, names, timeout, expect_red, label, show, extra
     return found
 
 
+def host_bases(path):
+    """The kernel bases a host suite checks ('# vv-bases: 6.12 7.2' in its
+    header comment; 6.12 alone without one)."""
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            m = re.match(r"^# vv-bases:\s*(.*?)\s*$", line)
+            if m:
+                return m.group(1).split()
+    return ["6.12"]
+
+
 def run_host(res, pattern):
-    """Host suites: every tests/host/*.sh is a TAP program run here."""
+    """Host suites: every tests/host/*.sh is a TAP program run here, once
+    per kernel base it checks (VV_BASE; results of 7.2 as 'host-7.2')."""
     d = os.path.join(TOP, "tests", "host")
     for script in sorted(os.listdir(d)):
         name = script[:-3] if script.endswith(".sh") else script
         if not selected(name, pattern):
             continue
-        p = subprocess.run(["bash", os.path.join(d, script)], capture_output=True,
-                           text=True, cwd=TOP, timeout=1800)
-        plan, points = parse_tap(p.stdout)
-        for status, desc, note in points:
-            res.add(f"host: {name}: {desc}", status, note)
-        if plan != len(points) or (p.returncode and all(s != "fail" for s, _, _ in points)):
-            res.add(f"host: {name}", "fail",
-                    f"plan {plan}, {len(points)} results, exit {p.returncode}: {p.stderr[-300:]}")
+        for base in host_bases(os.path.join(d, script)):
+            label = "host" if base == "6.12" else f"host-{base}"
+            p = subprocess.run(["bash", os.path.join(d, script)], capture_output=True,
+                               text=True, cwd=TOP, timeout=1800,
+                               env=dict(os.environ, VV_BASE=base))
+            plan, points = parse_tap(p.stdout)
+            diags = tap_diagnostics(p.stdout)
+            for (status, desc, note), diag in zip(points, diags):
+                res.add(f"{label}: {name}: {desc}", status,
+                        note or (diag if status == "fail" else ""))
+            if plan != len(points) or (p.returncode and all(s != "fail" for s, _, _ in points)):
+                res.add(f"{label}: {name}", "fail",
+                        f"plan {plan}, {len(points)} results, exit {p.returncode}: {p.stderr[-300:]}")
 
 
 def host_check(script, env):
@@ -546,7 +584,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flavour", action="append", default=[],
-                    help="test kernel(s) to boot: m, y, m-debug, y-debug")
+                    help="test kernel(s) to boot: m, y, m-debug, y-debug, unpatched, m-7.2")
     ap.add_argument("--tests", default="*", help="comma-separated globs of test names")
     ap.add_argument("--suite", default="cases", help="tests/vm/SUITE to run")
     ap.add_argument("--host", action="store_true", help="run the host suites")
@@ -567,7 +605,7 @@ def main():
         run_host(res, args.tests)
     for fl in args.flavour:
         run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show,
-               extra_append="vv.stress=1" if args.stress else "")
+               extra_append="vv.stress=1" if args.stress else "", any_flavour=args.stress)
     if args.bench_smoke:
         run_vm(res, "m", "bench", "*", args.timeout, label="bench-smoke",
                extra_append="vv.bench=smoke")

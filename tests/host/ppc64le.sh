@@ -5,10 +5,14 @@
 # HV, W=1, with Debian's gcc-powerpc64le-linux-gnu. A compile check: no
 # POWER9 machine runs them here. The harness self-test builds broken inputs
 # instead (VV_PPC64LE_TARGETS; see kbuild_ok in tests/vm/lib.sh).
+# VV_BASE=7.2 does it in the 7.2 tree.
+# vv-bases: 6.12 7.2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
-tree=$top/build/linux
-obj=$top/build/obj-ppc64le
+. "$top/kernel/scripts/base.sh"
+vv_base "${VV_BASE:-6.12}"
+sfx=$([ "$base" = 6.12 ] || echo "-$base")
+obj=$top/build/obj-ppc64le$sfx
 cross=powerpc64le-linux-gnu-
 if ! command -v ${cross}gcc >/dev/null; then
 	skip "${cross}gcc is not installed (make deps)" "ppc64le compile check"

@@ -6,17 +6,23 @@
 # there: the unpatched tree, built alike, is the baseline), the in-tree
 # variants it marks included.
 #
+# VV_BASE=7.2 checks the 7.2 series (kernel/scripts/base.sh) in its =m
+# tree (m-7.2).
+#
 # The harness self-test points it at broken inputs instead: VV_SERIES_DIR
 # (a directory with a series file and its patches), VV_SERIES_FILES (files
 # for kernel-doc), VV_SERIES_OBJS (objects to build), VV_SPARSE_BASELINE.
+# vv-bases: 6.12 7.2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
-tree=$top/build/linux
-obj=$top/build/obj-m
-patches=${VV_SERIES_DIR:-$top/kernel/patches}
+. "$top/kernel/scripts/base.sh"
+vv_base "${VV_BASE:-6.12}"
+sfx=$([ "$base" = 6.12 ] || echo "-$base")
+obj=$top/build/obj-m$sfx
+patches=${VV_SERIES_DIR:-$patches}
 known_warnings=${VV_SPARSE_BASELINE:-$top/kernel/sparse-baseline.txt}
 if ! cd "$tree"; then
-	ok 1 "build/linux exists (run make)"
+	ok 1 "${tree#$top/} exists (run make)"
 	done_testing
 	exit
 fi
@@ -53,22 +59,33 @@ for f in ${VV_SERIES_FILES-$(git diff --name-only vv-base HEAD -- '*.c' '*.h')};
 	ok "$([ "$now" -le "$before" ]; echo $?)" "kernel-doc: no new warnings in $f ($now, pristine $before)"
 done
 
-# other architectures' objects: tests/host/ppc64le.sh compiles them, W=1
+# other architectures' objects: tests/host/ppc64le.sh compiles them, W=1;
+# the s390 ISM variant (7.2, struct zpci_dev) compiles on s390 only
 objs=${VV_SERIES_OBJS-$(git diff --name-only vv-base HEAD -- '*.c' | grep -v '/tests/' |
-	grep -v '^scripts/' | awk '!/^arch\// || /^arch\/x86\//' | sed 's/\.c$/.o/')}
+	grep -v '^scripts/' | grep -v '^drivers/vfio/pci/ism/' |
+	awk '!/^arch\// || /^arch\/x86\//' | sed 's/\.c$/.o/')}
 
 # The warnings the pristine tree already has in those objects are not the
 # series': the same objects built W=1 and sparse in the unpatched tree
-# (the 'unpatched' flavour's) are the baseline.
+# (the 'unpatched' flavour's) are the baseline. A base with no unpatched
+# kernel (7.2) gets the pristine tree configured as its =m kernel, and
+# prepared, for those objects alone.
 if [ -z "$VV_SPARSE_BASELINE" ]; then
-	pristine=$top/build/linux-unpatched
+	pristine=$tree-unpatched
+	pobj=$top/build/obj-unpatched$sfx
 	known_warnings=$(mktemp)
 	trap 'rm -f "$known_warnings"' EXIT
-	if [ -f "$top/build/obj-unpatched/.config" ]; then
+	if [ ! -f "$pobj/.config" ] && [ -f "$obj/.config" ]; then
+		VV_BASE=$base bash "$top/kernel/scripts/prepare.sh" --unpatched &&
+			mkdir -p "$pobj" && cp "$obj/.config" "$pobj/.config" &&
+			make -s -C "$pristine" O="$pobj" ARCH=x86_64 olddefconfig prepare >/dev/null 2>&1
+		ok $? "the pristine tree of Linux $base configured and prepared in ${pobj#$top/}"
+	fi
+	if [ -f "$pobj/.config" ]; then
 		for o in $objs; do
 			[ -f "$pristine/${o%.o}.c" ] || continue
-			rm -f "$top/build/obj-unpatched/$o"
-			make -s -C "$pristine" O="$top/build/obj-unpatched" ARCH=x86_64 W=1 C=2 "$o" 2>&1 |
+			rm -f "$pobj/$o"
+			make -s -C "$pristine" O="$pobj" ARCH=x86_64 W=1 C=2 "$o" 2>&1 |
 				grep -iE 'warning' | sed -E "s|^$pristine/||; s|:[0-9]+:[0-9]+:|:|"
 		done >"$known_warnings"
 		ok 0 "baseline: $(wc -l <"$known_warnings") warnings of the pristine tree in those objects"

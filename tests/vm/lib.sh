@@ -60,6 +60,59 @@ tap_include() { # PREFIX COMMAND...
 	rm -f "$out"
 }
 
+# run a kselftest-harness program (TAP 13: "ok N name", "ok N name # SKIP
+# why", "not ok N name"); each of its results becomes one of ours. Names
+# matching a glob of the associative array KSFT_XFAIL (glob -> why) must
+# fail: their failure passes here, with the reason, and their success
+# fails. A program that exits non-zero without a failure we expected, or
+# that prints no result at all, is a failure.
+declare -A KSFT_XFAIL=()
+ksft_include() { # PREFIX COMMAND...
+	local prefix=$1 line name why g rc out bad=0 n=0 xf plan=
+	shift
+	out=$(mktemp)
+	"$@" >"$out" 2>&1
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*|"not ok "*) ;;
+		"1.."*) plan=${line#1..}; continue ;;
+		*) echo "# $line"; continue ;;
+		esac
+		n=$((n + 1))
+		name=${line#*ok [0-9]* }
+		why=
+		case $name in *" # SKIP"*) why=${name#* # SKIP}; name=${name%% # SKIP*} ;; esac
+		xf=
+		for g in "${!KSFT_XFAIL[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $name == $g ]] && xf=${KSFT_XFAIL[$g]}
+		done
+		if [ -n "$why" ]; then
+			skip "${why# }" "$prefix: $name"
+		elif [ -n "$xf" ]; then
+			case $line in
+			"not ok "*) ok 0 "$prefix: $name fails, as expected: $xf" ;;
+			*) ok 1 "$prefix: $name passes, but was expected to fail: $xf"; bad=1 ;;
+			esac
+		else
+			case $line in
+			"not ok "*) ok 1 "$prefix: $name"; bad=1 ;;
+			*) ok 0 "$prefix: $name" ;;
+			esac
+		fi
+	done <"$out"
+	if [ $n = 0 ]; then
+		ok 1 "$prefix: printed no result (exit $rc)"
+		sed 's/^/# /' "$out"
+	elif [ -n "$plan" ] && [ "$plan" != $n ]; then
+		ok 1 "$prefix: ran $n of its $plan tests (exit $rc)"
+	elif [ $rc != 0 ] && [ $bad = 0 ] && [ ${#KSFT_XFAIL[@]} = 0 ]; then
+		ok 1 "$prefix: exited $rc"
+	fi
+	rm -f "$out"
+}
+
 done_testing() {
 	echo "1..$_tap_n"
 	[ $_tap_failed = 0 ]

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m m-debug
+# vv-flavours: m
 # vv-root: trixie
 # A real VMM on the path, Debian 13's userspace (libvirt 11.3, QEMU 10.0, a
 # root of its own booted with the same kernel): domains with <hostdev

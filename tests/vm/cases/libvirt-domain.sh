@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m m-debug
+# vv-flavours: m
 # A real VMM on the path, Debian 12's userspace (libvirt 9.0, QEMU 7.2, the
 # host's): domains with <hostdev managed='yes'>, started paused (no guest
 # OS: nested TCG), the guest reading the device through its config space

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # libvirt 9.0 (Debian 12) round trips, unchanged: 'virsh nodedev-detach'
 # (what <hostdev managed='yes'> does) writes "vfio-pci" into
 # driver_override; the kernel binds the NVLink2 variant. 'nodedev-reattach'

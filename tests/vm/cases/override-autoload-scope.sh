@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m m-debug unpatched
+# vv-flavours: m m-debug unpatched m-7.2
 # What an override write asks modprobe for. Only a value that override-only
 # ids answer to ("vfio-pci", whose ids modpost turns into vfio_pci: aliases)
 # loads modules, and only those matching the device; "none", "pci-stub",

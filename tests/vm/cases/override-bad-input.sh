@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # Hostile driver_override writes behave exactly as the driver core
 # documents (drivers/base/dd.c __device_set_driver_override): too long is
 # EINVAL and changes nothing, anything up to the first newline or NUL is

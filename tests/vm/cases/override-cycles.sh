@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # 100 override / unbind / reprobe cycles, alternating between the alias, an
 # exact name and no override, each ending in the state the rules give. On
 # =m every alias cycle first unloads the two variants, and the override

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y
+# vv-flavours: m y m-7.2
 # vv-append: pci=override_priority=edu-vfio-best:-1
 # The persistent escape: a priority given at boot applies when the driver
 # registers (module or built in), before it can bind anything.

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m
+# vv-flavours: m m-7.2
 # vv-append: pci=no_override_autoload
 # With pci=no_override_autoload the override write loads nothing; binding
 # works as on the stock kernel once the modules are loaded by hand.

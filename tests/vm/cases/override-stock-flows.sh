@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m m-debug unpatched
+# vv-flavours: m m-debug unpatched m-7.2
 # Flows that bound a device to vfio-pci on the stock kernel still bind it
 # with the series, to the best candidate: the same script runs on the
 # unpatched kernel (same config), where the answer is vfio-pci itself, and

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y m-debug
+# vv-flavours: m y m-debug m-7.2
 # SR-IOV under the alias, on QEMU's emulated NVMe controller with two VFs
 # behind the emulated IOMMU. A PF bound to a vfio-pci driver makes
 # vfio-pci-core write an override into each new VF: with the alias it is

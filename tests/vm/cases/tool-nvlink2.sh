@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y
 # vfio-variant, driverctl and lspci on the simulated NVLink2 node: the tool
 # predicts the variant from the modules' vfio_pci: aliases (checked against
 # what the kernel binds), binds and unbinds it, and explains a decline.

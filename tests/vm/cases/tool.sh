@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y
 # vfio-variant on the real kernel: its prediction before anything is loaded
 # against what the kernel binds, bind/unbind round trips, bind and unbind
 # leaving alone a device they have nothing to do for (no unbind event),

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y
 # The udev rule and its service on the simulated NVLink2 node, installed by
 # 'make install', with the real systemd-udevd: a fleet choice
 # (vendor:device) persisted, then the whole node hot-added while the native

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y
 # Persisted choices applied by the real systemd-udevd (the host's, run in
 # the guest) with the rule and unit 'make install' put in the guest's root:
 #  - nothing recorded: the rule writes nothing and wants nothing;

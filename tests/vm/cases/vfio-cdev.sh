@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y
+# vv-flavours: m y m-7.2
 # The iommufd way to a device the alias bound to a variant, as QEMU opens
 # it with -object iommufd: /dev/vfio/devices/vfioN bound to /dev/iommu and
 # attached to an IOAS, no group, no container. Our client uses the edu test
