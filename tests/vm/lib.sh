@@ -64,11 +64,12 @@ tap_include() { # PREFIX COMMAND...
 # why", "not ok N name"); each of its results becomes one of ours. Names
 # matching a glob of the associative array KSFT_XFAIL (glob -> why) must
 # fail: their failure passes here, with the reason, and their success
-# fails. A program that exits non-zero without a failure we expected, or
-# that prints no result at all, is a failure.
-declare -A KSFT_XFAIL=()
+# fails. Names matching a glob of KSFT_RUN (glob -> why) must not skip. A
+# program that exits non-zero without a failure we expected, that prints
+# no result, or fewer than its plan, is a failure.
+declare -A KSFT_XFAIL=() KSFT_RUN=()
 ksft_include() { # PREFIX COMMAND...
-	local prefix=$1 line name why g rc out bad=0 n=0 xf plan=
+	local prefix=$1 line name dir why g rc out bad=0 xhit=0 n=0 xf run plan=
 	shift
 	out=$(mktemp)
 	"$@" >"$out" 2>&1
@@ -81,24 +82,35 @@ ksft_include() { # PREFIX COMMAND...
 		esac
 		n=$((n + 1))
 		name=${line#*ok [0-9]* }
-		why=
-		case $name in *" # SKIP"*) why=${name#* # SKIP}; name=${name%% # SKIP*} ;; esac
-		xf=
+		dir= why=
+		case $name in *" # "*)
+			why=${name#* # }; name=${name%% # *}
+			dir=${why%% *}; why=${why#"$dir"}; why=${why# } ;;
+		esac
+		xf= run=
 		for g in "${!KSFT_XFAIL[@]}"; do
 			# shellcheck disable=SC2053
 			[[ $name == $g ]] && xf=${KSFT_XFAIL[$g]}
 		done
-		if [ -n "$why" ]; then
-			skip "${why# }" "$prefix: $name"
+		for g in "${!KSFT_RUN[@]}"; do
+			# shellcheck disable=SC2053
+			[[ $name == $g ]] && run=${KSFT_RUN[$g]}
+		done
+		if [ "$dir" = SKIP ] && [ -n "$run" ]; then
+			ok 1 "$prefix: $name skipped ($why), but must run here: $run"; bad=1
+		elif [ "$dir" = SKIP ] && [ -n "$xf" ]; then
+			ok 1 "$prefix: $name skipped ($why), but was expected to fail: $xf"; bad=1
+		elif [ "$dir" = SKIP ]; then
+			skip "$why" "$prefix: $name"
 		elif [ -n "$xf" ]; then
 			case $line in
-			"not ok "*) ok 0 "$prefix: $name fails, as expected: $xf" ;;
+			"not ok "*) ok 0 "$prefix: $name fails, as expected: $xf"; xhit=1 ;;
 			*) ok 1 "$prefix: $name passes, but was expected to fail: $xf"; bad=1 ;;
 			esac
 		else
 			case $line in
 			"not ok "*) ok 1 "$prefix: $name"; bad=1 ;;
-			*) ok 0 "$prefix: $name" ;;
+			*) ok 0 "$prefix: $name${dir:+ ($dir${why:+ $why})}" ;;
 			esac
 		fi
 	done <"$out"
@@ -107,7 +119,7 @@ ksft_include() { # PREFIX COMMAND...
 		sed 's/^/# /' "$out"
 	elif [ -n "$plan" ] && [ "$plan" != $n ]; then
 		ok 1 "$prefix: ran $n of its $plan tests (exit $rc)"
-	elif [ $rc != 0 ] && [ $bad = 0 ] && [ ${#KSFT_XFAIL[@]} = 0 ]; then
+	elif [ $rc != 0 ] && [ $bad = 0 ] && [ $xhit = 0 ]; then
 		ok 1 "$prefix: exited $rc"
 	fi
 	rm -f "$out"
@@ -307,7 +319,7 @@ reprobe() {
 
 load() { # MODULE...: modprobe when modules exist (=m); built in otherwise
 	if have_modules; then
-		modprobe "$@"
+		modprobe -a "$@"
 	fi
 }
 
