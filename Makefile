@@ -22,7 +22,7 @@
 
 TOP       := $(CURDIR)
 BUILD     := $(TOP)/build
-FLAVOURS  ?= m y m-debug unpatched m-7.2
+FLAVOURS  ?= m y m-7.2 unpatched m-debug
 BASE      ?= 6.12
 T         ?= *
 MAKEFLAGS += --no-print-directory
@@ -198,10 +198,11 @@ distclean:
 # fresh seed on the debug kernel (KASAN, lockdep, UBSAN, kmemleak), and the
 # hostile-input and bind-cycle tests that make check runs on the other
 # kernels only; about 45 minutes under TCG (the debug kernel makes about 70
-# VFIO calls a second)
+# VFIO calls a second). Then every patch of both series built on its own.
 STRESS_TESTS ?= fuzz,storm-nvlink2,override-concurrency,override-bad-input,override-cycles,nvlink2
 stress: kernel-m-debug clients tools
 	@python3 tests/run.py --flavour m-debug --stress --timeout 7200 --tests '$(STRESS_TESTS)'
+	@python3 tests/run.py --host --stress --tests series-bisect
 
 bench: kernel-m clients
 	@python3 tests/run.py --flavour m --suite bench --show --bench-report $(BUILD)/bench

@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -38,8 +39,13 @@ class Results:
     def __init__(self):
         self.passed = self.failed = self.skipped = 0
         self.failures = []
+        self.lock = threading.Lock()
 
     def add(self, name, status, note=""):
+        with self.lock:
+            self._add(name, status, note)
+
+    def _add(self, name, status, note):
         if status == "pass":
             self.passed += 1
         elif status == "skip":
@@ -369,20 +375,24 @@ def run_boot(res, flavour, suite, names, timeout, expect_red, label, show, extra
     return found
 
 
-def host_bases(path):
+def host_bases(path, stress=False):
     """The kernel bases a host suite checks ('# vv-bases: 6.12 7.2' in its
-    header comment; 6.12 alone without one)."""
+    header comment; 6.12 alone without one; with --stress those of
+    '# vv-stress-bases:' where it has one)."""
+    bases = {}
     with open(path) as f:
         for line in f:
             if not line.startswith("#"):
                 break
-            m = re.match(r"^# vv-bases:\s*(.*?)\s*$", line)
+            m = re.match(r"^# vv-(bases|stress-bases):\s*(.*?)\s*$", line)
             if m:
-                return m.group(1).split()
-    return ["6.12"]
+                bases[m.group(1)] = m.group(2).split()
+    if stress and "stress-bases" in bases:
+        return bases["stress-bases"]
+    return bases.get("bases", ["6.12"])
 
 
-def run_host(res, pattern):
+def run_host(res, pattern, stress=False):
     """Host suites: every tests/host/*.sh is a TAP program run here, once
     per kernel base it checks (VV_BASE; results of 7.2 as 'host-7.2')."""
     d = os.path.join(TOP, "tests", "host")
@@ -390,11 +400,13 @@ def run_host(res, pattern):
         name = script[:-3] if script.endswith(".sh") else script
         if not selected(name, pattern):
             continue
-        for base in host_bases(os.path.join(d, script)):
+        for base in host_bases(os.path.join(d, script), stress):
             label = "host" if base == "6.12" else f"host-{base}"
+            t0 = time.monotonic()
             p = subprocess.run(["bash", os.path.join(d, script)], capture_output=True,
                                text=True, cwd=TOP, timeout=1800,
                                env=dict(os.environ, VV_BASE=base))
+            print(f"# {label}/{name}: took {time.monotonic() - t0:.1f}s", flush=True)
             plan, points = parse_tap(p.stdout)
             diags = tap_diagnostics(p.stdout)
             for (status, desc, note), diag in zip(points, diags):
@@ -601,18 +613,32 @@ def main():
     args = ap.parse_args()
 
     res = Results()
-    if args.host:
-        run_host(res, args.tests)
-    for fl in args.flavour:
+
+    def host_work():
+        if args.host:
+            run_host(res, args.tests, args.stress)
+        if args.selftest:
+            run_host_selftest(res)
+    # The host suites and their self-test (compiles, checkpatch) run beside
+    # the guests of the second flavour on, which leave one of the two cores
+    # mostly idle; the first flavour's guest (=m: libvirt, udev, DKMS) runs
+    # alone.
+    host = threading.Thread(target=host_work)
+    if len(args.flavour) < 2:
+        host.run()
+    for i, fl in enumerate(args.flavour):
+        if i == 1:
+            host.start()
         run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show,
                extra_append="vv.stress=1" if args.stress else "", any_flavour=args.stress)
+    if host.is_alive():
+        host.join()
     if args.bench_smoke:
         run_vm(res, "m", "bench", "*", args.timeout, label="bench-smoke",
                extra_append="vv.bench=smoke")
     if args.bench_report:
         bench_report(os.path.join(BUILD, "vm", f"{args.flavour[0]}-bench"), args.bench_report)
     if args.selftest:
-        run_host_selftest(res)
         run_selftest(res, "m", args.timeout)
     if res.failures:
         print("# failed: " + "; ".join(res.failures[:20]))

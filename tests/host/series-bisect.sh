@@ -10,7 +10,10 @@
 # directory with a series file and its patches, applied to the pristine
 # tree in the worktree) for the commits of build/linux. VV_BASE=7.2 checks
 # the 7.2 series (kernel/scripts/base.sh) with the m-7.2 config.
-# vv-bases: 6.12 7.2
+# make check checks the series under review (7.2, the one posted upstream);
+# make stress both: the 6.12 series is rebuilt patch by patch there.
+# vv-bases: 7.2
+# vv-stress-bases: 6.12 7.2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
 . "$top/kernel/scripts/base.sh"

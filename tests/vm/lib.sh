@@ -19,6 +19,7 @@ ok() { # COND-STATUS DESCRIPTION
 	else
 		echo "not ok $_tap_n - $*"
 		_tap_failed=$((_tap_failed + 1))
+		return 1
 	fi
 }
 
@@ -31,6 +32,7 @@ is() { # GOT WANT DESCRIPTION
 		ok 1 "$*"
 		diag "  got:  '$got'"
 		diag "  want: '$want'"
+		return 1
 	fi
 }
 

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # The base vfio-pci path behind a real IOMMU: QEMU's edu device bound to
 # vfio-pci through driver_override, used through VFIO, then given back.
 # The edu test variants are kept out of the way (they decline), so that
 # this is vfio-pci itself.
+# Not on m-debug: the debug kernel runs the same paths in
+# override-stock-flows, override-concurrency and core-rank.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # Writing "vfio-pci" to driver_override loads the modules whose vfio_pci:
 # aliases match the device, before the write returns. A device bound to its
 # native driver keeps it until reprobed; an unbound device binds the best of
 # the new modules when the write returns, as it would have bound the first
 # of them to load on the stock kernel. pci=no_override_autoload turns it
 # off (override-noautoload).
+# Not on m-debug: the debug kernel runs the same paths in
+# override-stock-flows, override-concurrency and core-rank.
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "module autoload"
 

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y m-7.2
+# vv-flavours: m m-7.2
 # Hostile driver_override writes behave exactly as the driver core
 # documents (drivers/base/dd.c __device_set_driver_override): too long is
 # EINVAL and changes nothing, anything up to the first newline or NUL is
 # stored as it is, "" and "\n" clear. None of them changes the binding.
+# Not on =y: its writes are parsed by the same code (override-escape-boot
+# covers =y). The repeated writes are 4 times as many in 'make stress'.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }
@@ -102,10 +104,12 @@ ok "$([ "$written" = "$n_cases" ] && [ "$written" -ge 50 ]; echo $?)" \
 	"$written hostile inputs written, each answered by the kernel ($n_cases in the table)"
 
 # the same write many times over, and alternating ones
-for i in $(seq 200); do printf 'vfio-pci' >"$f"; done
-is "$(cat "$f")" vfio-pci "200 identical writes: the override reads vfio-pci"
-for i in $(seq 100); do printf 'edu-native' >"$f"; printf '\n' >"$f"; done
-is "$(cat "$f")" "(null)" "100 set/clear pairs: the override is cleared"
+reps=50
+[ "$VV_STRESS" = 1 ] && reps=200
+for i in $(seq $reps); do printf 'vfio-pci' >"$f"; done
+is "$(cat "$f")" vfio-pci "$reps identical writes: the override reads vfio-pci"
+for i in $(seq $((reps / 2))); do printf 'edu-native' >"$f"; printf '\n' >"$f"; done
+is "$(cat "$f")" "(null)" "$((reps / 2)) set/clear pairs: the override is cleared"
 is "$(driver_of "$bdf")" "$start" "and the binding never changed"
 printf 'vfio-pci' >"$f"
 

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # The way back to plain vfio-pci for a device that has a variant (libvirt's
 # <driver model='vfio-pci'/>, or an admin avoiding a buggy variant): root
 # writes a variant's override_priority below the base driver's 0, and
 # "vfio-pci" binds vfio-pci itself, while the variant's exact name still
 # binds the variant. Persistent: pci=override_priority=DRIVER:PRIORITY at
 # boot (override-escape-boot).
+# Not on m-debug: the debug kernel runs the same paths in
+# override-stock-flows, override-concurrency and core-rank.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # The outcome does not depend on the order the variants' modules were
 # loaded; a variant loaded later binds an unbound device whose override is
 # its alias but never takes a bound one. (=y: link order is covered by
 # override-rank on that kernel.)
+# Not on m-debug: the debug kernel runs the same paths in
+# override-stock-flows, override-concurrency and core-rank.
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "module load orders"
 

@@ -1,8 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m y m-7.2
 # driver_override "vfio-pci" binds the best candidate: the highest-priority
 # variant, falling back to the next when a probe declines, down to vfio-pci;
 # exact names bind exactly; without an override the native driver wins;
 # sysfs shows every driver's alias and priority. Runs on both flavours.
+# Not on m-debug: the debug kernel runs the same paths in
+# override-stock-flows, override-concurrency and core-rank.
 . "$VV_TOP/tests/vm/lib.sh"
 
 bdf=$(find_dev 1234 11e8) || { ok 1 "edu device present"; done_testing; exit; }

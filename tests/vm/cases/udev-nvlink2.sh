@@ -27,15 +27,16 @@ ok "$([ -f /etc/vfio-variant/ids/10DE:1DB1 ]; echo $?)" "the fleet choice 10de:1
 sim_down
 udevadm settle -t 30
 modprobe vv_nvlink2_sim
-udevadm settle -t 60
+udevadm settle -t 60 || diag "udev did not settle within 60 s"
 for b in $(sim_gpus | cut -d' ' -f1) $(sim_bare_gpus | cut -d' ' -f1); do
 	is "$(cat "$SYS_PCI/devices/$b/driver_override")" vfio-pci "hot-added $b: udev wrote the override"
 	diag "$b: $(driver_of "$b") before the service"
 	is "$(wanted "$b")" "vfio-variant@$b.service" "hot-added $b: it wants vfio-variant@$b.service"
-	for u in $(wanted "$b"); do unit_start "$u"; done
+	for u in $(wanted "$b"); do unit_start "$u"; cp /run/vv-unit.out "/run/vv-unit-$b.out"; done
 done
 for b in $(sim_gpus | cut -d' ' -f1); do
-	is "$(driver_of "$b")" nvlink2gpu-vfio-pci "hot-added $b: udev gave it to nvlink2gpu-vfio-pci"
+	is "$(driver_of "$b")" nvlink2gpu-vfio-pci "hot-added $b: udev gave it to nvlink2gpu-vfio-pci" ||
+		{ sed "s/^/# $b service: /" "/run/vv-unit-$b.out"; dmesg | tail -40 | sed 's/^/# dmesg: /'; }
 done
 for b in $(sim_bare_gpus | cut -d' ' -f1); do
 	is "$(driver_of "$b")" vfio-pci "hot-added $b (no NVLink2 description): vfio-pci"
