@@ -13,7 +13,9 @@ benchmark figures are diagnostics and rows of bench.csv.
 """
 
 import argparse
+import contextlib
 import fnmatch
+import io
 import os
 import re
 import shutil
@@ -434,10 +436,26 @@ def host_check(script, env):
     return points
 
 
+def guarded(res, fn, *a):
+    """Run FN(*A) in the host thread: an exception there (a suite past its
+    timeout) would only print a traceback; it is a failure of the run."""
+    try:
+        fn(*a)
+    except Exception as e:  # noqa: BLE001
+        res.add(f"host: {fn.__name__}", "fail", f"{type(e).__name__}: {e}")
+
+
 def run_host_selftest(res):
     """Each host build check must turn red on a deliberately broken input of
     tests/broken/ (for the reason its diagnostics give) and stay green on a
     clean one; nothing else of the check may fail."""
+    def timed_out(*_):
+        raise subprocess.TimeoutExpired("bash tests/host/x.sh", 1800)
+    r = Results()
+    with contextlib.redirect_stdout(io.StringIO()):
+        guarded(r, timed_out)
+    res.add("selftest: a host suite past its timeout is red (the host thread)",
+            "pass" if r.failed == 1 else "fail")
     broken = os.path.join(TOP, "tests", "broken")
     tmp = tempfile.mkdtemp(prefix="vv-selftest-")
 
@@ -616,9 +634,9 @@ def main():
 
     def host_work():
         if args.host:
-            run_host(res, args.tests, args.stress)
+            guarded(res, run_host, res, args.tests, args.stress)
         if args.selftest:
-            run_host_selftest(res)
+            guarded(res, run_host_selftest, res)
     # The host suites and their self-test (compiles, checkpatch) run beside
     # the guests of the second flavour on, which leave one of the two cores
     # mostly idle; the first flavour's guest (=m: libvirt, udev, DKMS) runs
