@@ -456,6 +456,12 @@ def run_host_selftest(res):
         guarded(r, timed_out)
     res.add("selftest: a host suite past its timeout is red (the host thread)",
             "pass" if r.failed == 1 else "fail")
+    # a failed check returns 1, so that 'ok ... || diag' and 'is ... || {...}' run
+    lib = os.path.join(TOP, "tests", "vm", "lib.sh")
+    p = subprocess.run(["bash", "-c", f'. "{lib}"; ok 1 x; echo "ok=$?"; is a b x; echo "is=$?"'],
+                       capture_output=True, text=True)
+    res.add("selftest: ok and is of tests/vm/lib.sh return 1 on a failed check",
+            "pass" if "ok=1" in p.stdout and "is=1" in p.stdout else "fail", p.stdout[-200:])
     broken = os.path.join(TOP, "tests", "broken")
     tmp = tempfile.mkdtemp(prefix="vv-selftest-")
 
