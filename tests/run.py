@@ -446,80 +446,16 @@ def guarded(res, fn, *a):
         res.add(f"host: {fn.__name__}", "fail", f"{type(e).__name__}: {e}")
 
 
-def background():
-    """Lower the calling thread to nice 19; the processes it starts inherit
-    it (Linux keeps the nice value per thread, setpriority(2)). Builds and
-    host suites then take what the guests leave: a TCG guest keeps about one
-    of the two cores busy, and its timeouts are the ones that matter."""
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-
-
-class Builds:
-    """The kernels of the flavours after the first (make check), built one
-    after the other in the background while the first flavour's guest runs;
-    run_vm waits for the one it boots. A failed build is a failure, and that
-    flavour's guest is not booted."""
-
-    def __init__(self, res, flavours):
-        self.res, self.flavours = res, flavours
-        self.done = {fl: threading.Event() for fl in flavours}
-        self.ok = dict.fromkeys(flavours, False)
-        self.thread = threading.Thread(target=self.run)
-
-    def run(self):
-        background()
-        try:
-            for fl in self.flavours:
-                self.build(fl)
-                self.done[fl].set()
-        finally:
-            for ev in self.done.values():
-                ev.set()
-
-    def build(self, fl):
-        log = os.path.join(BUILD, f"build-{fl}.log")
-        t0 = time.monotonic()
-        try:
-            with open(log, "w") as f:
-                rc = subprocess.run(["bash", os.path.join(TOP, "kernel", "scripts", "build.sh"),
-                                     fl], stdout=f, stderr=subprocess.STDOUT, cwd=TOP,
-                                    timeout=3600).returncode
-        except Exception as e:  # noqa: BLE001
-            rc = f"{type(e).__name__}: {e}"
-        self.ok[fl] = rc == 0
-        print(f"# build[{fl}]: took {time.monotonic() - t0:.1f}s beside the guests"
-              f" (log: {os.path.relpath(log, TOP)})", file=self.res.out or sys.stdout,
-              flush=True)
-        if rc != 0:
-            with open(log, errors="replace") as f:
-                tail = f.read()[-400:]
-            self.res.add(f"build {fl}", "fail", f"exit {rc}: {tail}")
-
-    def wait(self, fl):
-        """True once FL's kernel is built (at once for a flavour not built here)."""
-        if fl not in self.done:
-            return True
-        self.done[fl].wait()
-        return self.ok[fl]
-
-
 def run_host_selftest(res):
     """Each host build check must turn red on a deliberately broken input of
     tests/broken/ (for the reason its diagnostics give) and stay green on a
     clean one; nothing else of the check may fail."""
     def timed_out(*_):
         raise subprocess.TimeoutExpired("bash tests/host/x.sh", 1800)
-    r = Results(out=io.StringIO())
+    r = Results(out=io.StringIO())   # not stdout: other threads print there
     guarded(r, timed_out)
     res.add("selftest: a host suite past its timeout is red (the host thread)",
             "pass" if r.failed == 1 else "fail")
-    # a kernel built beside the guests that does not build: red, not booted
-    r = Results(out=io.StringIO())
-    b = Builds(r, ["no-such-flavour"])
-    b.run()
-    res.add("selftest: a kernel that fails to build beside the guests is red, its guest not booted",
-            "pass" if r.failed == 1 and not b.wait("no-such-flavour") else "fail",
-            r.out.getvalue()[-200:])
     # a failed check returns 1, so that 'ok ... || diag' and 'is ... || {...}' run
     lib = os.path.join(TOP, "tests", "vm", "lib.sh")
     p = subprocess.run(["bash", "-c", f'. "{lib}"; ok 1 x; echo "ok=$?"; is a b x; echo "is=$?"'],
@@ -697,41 +633,30 @@ def main():
                     help="run the benchmarks once, briefly, on the =m kernel (figures not judged)")
     ap.add_argument("--bench-report", metavar="DIR",
                     help="after the bench suite, write its table, JSON and plot to DIR")
-    ap.add_argument("--build", action="store_true",
-                    help="build the kernels of the flavours after the first in the background"
-                         " (nice 19) while the guests run; the host suites wait for them")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("VV_TIMEOUT", "900")))
     args = ap.parse_args()
 
     res = Results()
-    builds = Builds(res, args.flavour[1:]) if args.build else None
 
     def host_work():
-        if builds:
-            builds.thread.join()
-            background()
         if args.host:
             guarded(res, run_host, res, args.tests, args.stress)
         if args.selftest:
             guarded(res, run_host_selftest, res)
-    # With --build (make check) the later flavours' kernels, then the host
-    # suites and their self-test (compiles, checkpatch), run at nice 19
-    # beside the guests, which leave one of the two cores mostly idle under
-    # TCG. Without it, the host work runs beside the guests of the second
-    # flavour on; the first flavour's guest (=m: libvirt, udev, DKMS) alone.
+    # The host suites and their self-test (compiles, checkpatch) run beside
+    # the guests of the second flavour on, which leave one of the two cores
+    # mostly idle; the first flavour's guest (=m: libvirt, udev, DKMS) runs
+    # alone.
     host = threading.Thread(target=host_work)
-    if builds:
-        builds.thread.start()
-        host.start()
-    elif len(args.flavour) < 2:
+    if len(args.flavour) < 2:
         host.run()
     for i, fl in enumerate(args.flavour):
-        if i == 1 and not builds:
+        if i == 1:
             host.start()
-        if builds and not builds.wait(fl):
-            continue
         run_vm(res, fl, args.suite, args.tests, args.timeout, show=args.show,
                extra_append="vv.stress=1" if args.stress else "", any_flavour=args.stress)
+    if host.is_alive():
+        host.join()
     if args.bench_smoke:
         run_vm(res, "m", "bench", "*", args.timeout, label="bench-smoke",
                extra_append="vv.bench=smoke")
@@ -739,8 +664,6 @@ def main():
         bench_report(os.path.join(BUILD, "vm", f"{args.flavour[0]}-bench"), args.bench_report)
     if args.selftest:
         run_selftest(res, "m", args.timeout)
-    if host.is_alive():
-        host.join()
     if res.failures:
         print("# failed: " + "; ".join(res.failures[:20]))
     print(res.summary())

@@ -50,8 +50,16 @@ vfio-selftests)
 	[ -f "$out/.vv-upstream" ] && [ "${VV_UPSTREAM_REFRESH:-0}" != 1 ] && exit 0
 	fetch_source
 	rm -rf "$out" "$out.tmp" && mkdir -p "$out.tmp"
-	xz -dc "$tarball" | tar -x -C "$out.tmp" \
-		--strip-components=$(($(echo "$path" | tr -cd / | wc -c) + 2)) "$pkg/$path"
+	depth=$(($(echo "$path" | tr -cd / | wc -c) + 1))
+	# the 7.2 tree's pristine commit is this tarball unpacked (prepare.sh):
+	# taken from there, the tarball is not decompressed a second time
+	t72=$top/build/linux-7.2
+	ver=$(sed -E 's/^[^_]*_([^-]*)-.*/\1/' "$up/$pkg.version")
+	if git -C "$t72" log -1 --format=%s vv-base 2>/dev/null | grep -qE " ${ver//./\\.}( |$)"; then
+		git -C "$t72" archive vv-base "$path" | tar -x -C "$out.tmp" --strip-components=$depth
+	else
+		xz -dc "$tarball" | tar -x -C "$out.tmp" --strip-components=$((depth + 1)) "$pkg/$path"
+	fi
 	cp "$up/$pkg.version" "$out.tmp/.vv-upstream"
 	mv "$out.tmp" "$out"
 	echo "upstream: $what from $(cat "$out/.vv-upstream") in build/upstream/$what"

@@ -56,7 +56,9 @@ for c in $(git rev-list --reverse "vv-base..$tip"); do
 	n=$((n + 1))
 	git -C "$wt" checkout -q --detach "$c"
 	# pick up Kconfig symbols the patch adds (e.g. the KUnit suite)
-	"${kmake[@]}" olddefconfig >/dev/null 2>&1
+	if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q 'Kconfig'; then
+		"${kmake[@]}" olddefconfig >/dev/null 2>&1
+	fi
 	kbuild_ok "patch $n builds on its own: $(git log -1 --format=%s "$c")" "$objs" "${kmake[@]}"
 	if git -C "$wt" diff --name-only "$c~1" "$c" | grep -q '^scripts/'; then
 		out=$("${kmake[@]}" prepare 2>&1)

@@ -12,7 +12,10 @@
 # The harness self-test points it at broken inputs instead: VV_SERIES_DIR
 # (a directory with a series file and its patches), VV_SERIES_FILES (files
 # for kernel-doc), VV_SERIES_OBJS (objects to build), VV_SPARSE_BASELINE.
-# vv-bases: 6.12 7.2
+# make check checks the series under review (7.2, the one posted upstream);
+# make stress both (as tests/host/series-bisect.sh).
+# vv-bases: 7.2
+# vv-stress-bases: 6.12 7.2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/vm/lib.sh"
 . "$top/kernel/scripts/base.sh"

@@ -2,7 +2,7 @@
 # vv-flavours: m-debug m-7.2
 # A seeded random VFIO client (tests/client/vfio-fuzz.c) over both NVLink2
 # variants and base vfio-pci on the simulated node. VV_FUZZ_CALLS calls per
-# seed (5000 calls of seed 1 here; in 'make stress' 100000 calls of a fresh
+# seed (2000 calls of seed 1 here; in 'make stress' 100000 calls of a fresh
 # seed); a failure names its seed: 'vfio-fuzz SEED CALLS BDF...' replays it.
 # On the debug kernel (KASAN, UBSAN, lockdep, kmemleak), not on =m or =y,
 # which run the same code unchecked; and on 7.2, whose region paths differ.
@@ -21,7 +21,7 @@ if [ "$VV_STRESS" = 1 ]; then
 	calls=${VV_FUZZ_CALLS:-100000}
 	seeds=${VV_FUZZ_SEEDS:-$(date +%s)}	# a new seed each stress run
 else
-	calls=${VV_FUZZ_CALLS:-5000}
+	calls=${VV_FUZZ_CALLS:-2000}
 	seeds=${VV_FUZZ_SEEDS:-1}
 fi
 leak_mark

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y m-7.2
+# vv-flavours: m m-7.2
 # libvirt 9.0 (Debian 12) round trips, unchanged: 'virsh nodedev-detach'
 # (what <hostdev managed='yes'> does) writes "vfio-pci" into
 # driver_override; the kernel binds the NVLink2 variant. 'nodedev-reattach'
 # clears it and the native driver comes back. Also a V100 the variant
 # declines (base vfio-pci binds) and an NPU2 link.
+# Not on =y: the same code as on =m, where neither module loading nor the
+# link order is in its path (=y runs the binding tests: ranks, escape,
+# load order, autoload, nvlink2).
 . "$VV_TOP/tests/vm/lib.sh"
 
 command -v libvirtd >/dev/null || { skip "libvirtd is not installed (make deps)" "libvirt round trips"; done_testing; exit; }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y m-debug m-7.2
+# vv-flavours: m m-debug m-7.2
 # SR-IOV under the alias, on QEMU's emulated NVMe controller with two VFs
 # behind the emulated IOMMU. A PF bound to a vfio-pci driver makes
 # vfio-pci-core write an override into each new VF: with the alias it is
@@ -7,6 +7,9 @@
 # own best vfio driver (the PF's variant may not take VFs at all), and
 # never a native driver. A PF on base vfio-pci with no VF variant gives
 # VFs bound to "vfio-pci", which mainline's vfio_pci_sriov_uapi_test expects.
+# Not on =y: the same code as on =m, where neither module loading nor the
+# link order is in its path (=y runs the binding tests: ranks, escape,
+# load order, autoload, nvlink2).
 . "$VV_TOP/tests/vm/lib.sh"
 
 pf=$(find_dev 1b36 0010) || { ok 1 "NVMe controller with SR-IOV present"; done_testing; exit; }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# vv-flavours: m m-debug m-7.2
 # A bounded storm on the simulated NVLink2 node: overrides written, devices
 # unbound and probed, GPU RAM and ATSD pages mapped and read, a dynamic id
 # added to and removed from vfio-pci, (=m) the NPU
@@ -6,6 +7,9 @@
 # its operations through. Afterwards every device binds as the rules say,
 # GPU RAM holds what was written before the storm, and the kernel log has
 # no splat (the debug kernel: KASAN, lockdep).
+# Not on =y: the same code as on =m, where neither module loading nor the
+# link order is in its path (=y runs the binding tests: ranks, escape,
+# load order, autoload, nvlink2).
 . "$VV_TOP/tests/vm/lib.sh"
 
 sim_up || { ok 1 "simulated NVLink2 node is up"; done_testing; exit; }

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m y m-7.2
+# vv-flavours: m m-7.2
 # The iommufd way to a device the alias bound to a variant, as QEMU opens
 # it with -object iommufd: /dev/vfio/devices/vfioN bound to /dev/iommu and
 # attached to an IOAS, no group, no container. Our client uses the edu test
@@ -8,6 +8,9 @@
 # form of VFIO_DEVICE_PCI_HOT_RESET, the region's mapping zapped by it.
 # (QEMU 10 itself on the cdev: libvirt-domain-trixie. The simulated NVLink2
 # node runs noiommu, and this kernel gives noiommu devices no cdev: nvlink2.)
+# Not on =y: the same code as on =m, where neither module loading nor the
+# link order is in its path (=y runs the binding tests: ranks, escape,
+# load order, autoload, nvlink2).
 . "$VV_TOP/tests/vm/lib.sh"
 
 [ -c /dev/iommu ] || { ok 1 "/dev/iommu exists (IOMMUFD=y)"; done_testing; exit; }
