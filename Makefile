@@ -200,7 +200,7 @@ distclean:
 # hostile-input and bind-cycle tests that make check runs on the other
 # kernels only; about 45 minutes under TCG (the debug kernel makes about 70
 # VFIO calls a second). Then every patch of both series built on its own.
-STRESS_TESTS ?= fuzz,storm-nvlink2,override-concurrency,override-bad-input,override-cycles,nvlink2
+STRESS_TESTS ?= fuzz,storm-nvlink2,override-concurrency,override-bad-input,override-cycles,nvlink2,override-autoload-scope
 stress: kernel-m-debug clients tools
 	@python3 tests/run.py --flavour m-debug --stress --timeout 7200 --tests '$(STRESS_TESTS)'
 	@python3 tests/run.py --host --stress --tests series-bisect

@@ -85,12 +85,12 @@ if [ -z "$VV_SPARSE_BASELINE" ]; then
 		ok $? "the pristine tree of Linux $base configured and prepared in ${pobj#$top/}"
 	fi
 	if [ -f "$pobj/.config" ]; then
-		for o in $objs; do
-			[ -f "$pristine/${o%.o}.c" ] || continue
-			rm -f "$pobj/$o"
-			make -s -C "$pristine" O="$pobj" ARCH=x86_64 W=1 C=2 "$o" 2>&1 |
-				grep -iE 'warning' | sed -E "s|^$pristine/||; s|:[0-9]+:[0-9]+:|:|"
-		done >"$known_warnings"
+		# one make for all of them (-k: past one that does not build
+		# there), serial so that no two compilers' lines interleave
+		pobjs=$(for o in $objs; do [ ! -f "$pristine/${o%.o}.c" ] || echo "$o"; done)
+		(cd "$pobj" && rm -f $pobjs)
+		[ -z "$pobjs" ] || make -s -k -C "$pristine" O="$pobj" ARCH=x86_64 W=1 C=2 $pobjs 2>&1 |
+			grep -iE 'warning' | sed -E "s|^$pristine/||; s|:[0-9]+:[0-9]+:|:|" >"$known_warnings"
 		ok 0 "baseline: $(wc -l <"$known_warnings") warnings of the pristine tree in those objects"
 	else
 		ok 1 "the unpatched tree is built (make kernel-unpatched): it is the sparse baseline"

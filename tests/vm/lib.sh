@@ -271,8 +271,9 @@ leak_check() { # WHAT
 # worker loops 'while storm_alive' and does each operation through try,
 # which counts it, and counts it as worked when it succeeds. The storm
 # lasts SECONDS, longer (up to six times: an operation of the debug kernel
-# under TCG can take seconds) until every worker has worked once. storm_wait waits for the workers and fails for each one that did
-# no successful work: a storm in which every operation failed is red.
+# under TCG can take seconds) until every worker has worked once. storm_wait
+# waits for the workers and fails for each one that did no successful work:
+# a storm in which every operation failed is red.
 STORM=/run/vv-storm
 storm_start() {
 	rm -rf $STORM

@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
-# vv-flavours: m m-debug unpatched m-7.2
+# vv-flavours: m unpatched m-7.2
 # What an override write asks modprobe for. Only a value that override-only
 # ids answer to ("vfio-pci", whose ids modpost turns into vfio_pci: aliases)
 # loads modules, and only those matching the device; "none", "pci-stub",
 # "pci", a driver's own name and a value nobody answers to ask for nothing,
 # as on the stock kernel, which asks for nothing at all. The switch is a
 # pci= option (see override-noautoload), not a module parameter.
+# Not on m-debug in make check (make stress runs it there): the writes it
+# makes go through the same store and module requests as
+# override-stock-flows' and override-concurrency's, which the debug kernel
+# runs.
 . "$VV_TOP/tests/vm/lib.sh"
 need_modules "module autoload"
 
