@@ -460,8 +460,9 @@ def run_host_selftest(res):
     lib = os.path.join(TOP, "tests", "vm", "lib.sh")
     p = subprocess.run(["bash", "-c", f'. "{lib}"; ok 1 x; echo "ok=$?"; is a b x; echo "is=$?"'],
                        capture_output=True, text=True)
+    good = "ok=1" in p.stdout and "is=1" in p.stdout
     res.add("selftest: ok and is of tests/vm/lib.sh return 1 on a failed check",
-            "pass" if "ok=1" in p.stdout and "is=1" in p.stdout else "fail", p.stdout[-200:])
+            "pass" if good else "fail", "" if good else p.stdout[-200:])
     broken = os.path.join(TOP, "tests", "broken")
     tmp = tempfile.mkdtemp(prefix="vv-selftest-")
 
@@ -509,6 +510,15 @@ def run_host_selftest(res):
             "patch 1 builds on its own: selftest: Add a file that does not build":
                 ("fail", "undeclared (first use in this function)"),
             "patch 2 builds on its own: selftest: Make the file build": ("pass", ""),
+        }),
+        ("docs", "a malformed table", {
+            "VV_DOCS_FILES": " ".join(os.path.join(broken, "docs", f)
+                                      for f in ("clean.rst", "table.rst")),
+        }, {
+            f"docutils: {os.path.join(broken, 'docs', 'clean.rst')} parses with no warning":
+                ("pass", ""),
+            f"docutils: {os.path.join(broken, 'docs', 'table.rst')} parses with no warning":
+                ("fail", "Malformed table"),
         }),
         ("ppc64le", "a W=1 warning", {
             "VV_PPC64LE_TARGETS": f"{kb('ppc', 'clean.o')} {kb('ppc', 'w1.o')}",

@@ -17,6 +17,8 @@ pkgs=(
 	mmdebstrap
 	# benchmarks
 	gnuplot-nox man-db
+	# Documentation/ parses (tests/host/docs.sh)
+	python3-docutils
 	# Debian packages (make deb) and their test: debhelper, DKMS, lintian
 	dpkg-dev debhelper dh-dkms dkms lintian fakeroot
 )
