@@ -17,6 +17,15 @@
 
 VV_BASES="6.12 7.2"
 
+# Every make of a test kernel's tree takes this argument. Kconfig sets
+# CONFIG_PAHOLE_VERSION from the pahole on PATH when it configures a tree,
+# and remembers which PAHOLE it asked. With dwarves installed (a server
+# kernel with BTF needs it: packaging/server-kernel.sh, which does not pin
+# it) every test kernel's autoconf.h would change. Then ccache would miss its
+# direct mode on every file, and each build would take two to three times
+# as long. The test kernels have no BTF; pahole is pinned absent for them.
+vv_kpin=PAHOLE=/dev/null/pahole
+
 vv_flavour_base() { # FLAVOUR: print its base
 	case $1 in
 	*-7.2) echo 7.2 ;;

@@ -16,6 +16,8 @@
 # The config is tinyconfig plus kernel/configs/*.config; every symbol a
 # fragment asks for must end up in .config, or the build stops and says
 # which one did not.
+#
+# VV_OBJ=DIR VV_CONFIG_ONLY=1: configure DIR instead, and build nothing.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +26,7 @@ flavour=${1:?usage: build.sh m|y|m-debug|y-debug|unpatched[-7.2]}
 vv_base "$(vv_flavour_base "$flavour")"
 export VV_BASE=$base
 patched=$tree
-obj=$top/build/obj-$flavour
+obj=${VV_OBJ:-$top/build/obj-$flavour}
 mods=$top/build/mods-$flavour
 cfgdir=$top/kernel/configs
 
@@ -46,7 +48,7 @@ unpatched)
 esac
 case ${flavour%-"$base"} in *-debug) frags+=("$cfgdir/debug.config") ;; esac
 
-kmake=(make -s -C "$tree" O="$obj" ARCH=x86_64 -j"$(nproc)"
+kmake=(make -s -C "$tree" O="$obj" ARCH=x86_64 -j"$(nproc)" "$vv_kpin"
 	KBUILD_BUILD_USER=vfio-variant KBUILD_BUILD_HOST=build
 	KBUILD_BUILD_TIMESTAMP="$(git -C "$tree" log -1 --format=%cd)")
 # relative paths in ccache's hash, so that clones share the cache
@@ -79,6 +81,8 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] ||
 	[ $bad = 0 ] || { echo "build[$flavour]: config incomplete (see kernel/configs/)" >&2; exit 1; }
 	echo "$want" >"$stamp"
 fi
+# (tests/host/kconfig-pin.sh configures a scratch tree, VV_OBJ, and stops)
+[ -z "${VV_CONFIG_ONLY:-}" ] || exit 0
 
 echo "build[$flavour]: compiling"
 "${kmake[@]}" bzImage

@@ -41,6 +41,6 @@ done
 
 # rebuild the overlay's objects with W=1 and sparse on every file
 for t in ${VV_KCODE_TARGETS-vfio-variant/drivers/vfio/pci/nvlink2/ vfio-variant/kmod/}; do
-	kbuild_ok "W=1 and sparse clean: ${t%/}" "$t" make -s -C "$tree" O="$obj" ARCH=x86_64 W=1 C=1
+	kbuild_ok "W=1 and sparse clean: ${t%/}" "$t" make -s -C "$tree" O="$obj" ARCH=x86_64 "$vv_kpin" W=1 C=1
 done
 done_testing

@@ -19,7 +19,7 @@ if ! command -v ${cross}gcc >/dev/null; then
 	done_testing
 	exit
 fi
-kmake=(make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE=$cross -j"$(nproc)")
+kmake=(make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE=$cross -j"$(nproc)" "$vv_kpin")
 command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc") && export CCACHE_BASEDIR=$top
 
 mkdir -p "$obj"

@@ -37,7 +37,7 @@ if [ -n "$VV_SERIES_DIR" ]; then
 fi
 mkdir -p "$obj"
 cp "$top/build/obj-m$sfx/.config" "$obj/.config"
-kmake=(make -s -C "$wt" O="$obj" ARCH=x86_64 -j"$(nproc)" W=1)
+kmake=(make -s -C "$wt" O="$obj" ARCH=x86_64 -j"$(nproc)" "$vv_kpin" W=1)
 command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
 if ! out=$("${kmake[@]}" olddefconfig 2>&1 && "${kmake[@]}" prepare 2>&1); then
 	ok 1 "configure and prepare the pristine tree in $obj"

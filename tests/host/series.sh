@@ -81,7 +81,7 @@ if [ -z "$VV_SPARSE_BASELINE" ]; then
 	if [ ! -f "$pobj/.config" ] && [ -f "$obj/.config" ]; then
 		VV_BASE=$base bash "$top/kernel/scripts/prepare.sh" --unpatched &&
 			mkdir -p "$pobj" && cp "$obj/.config" "$pobj/.config" &&
-			make -s -C "$pristine" O="$pobj" ARCH=x86_64 olddefconfig prepare >/dev/null 2>&1
+			make -s -C "$pristine" O="$pobj" ARCH=x86_64 "$vv_kpin" olddefconfig prepare >/dev/null 2>&1
 		ok $? "the pristine tree of Linux $base configured and prepared in ${pobj#$top/}"
 	fi
 	if [ -f "$pobj/.config" ]; then
@@ -89,7 +89,7 @@ if [ -z "$VV_SPARSE_BASELINE" ]; then
 		# there), serial so that no two compilers' lines interleave
 		pobjs=$(for o in $objs; do [ ! -f "$pristine/${o%.o}.c" ] || echo "$o"; done)
 		(cd "$pobj" && rm -f $pobjs)
-		[ -z "$pobjs" ] || make -s -k -C "$pristine" O="$pobj" ARCH=x86_64 W=1 C=2 $pobjs 2>&1 |
+		[ -z "$pobjs" ] || make -s -k -C "$pristine" O="$pobj" ARCH=x86_64 "$vv_kpin" W=1 C=2 $pobjs 2>&1 |
 			grep -iE 'warning' | sed -E "s|^$pristine/||; s|:[0-9]+:[0-9]+:|:|" >"$known_warnings"
 		ok 0 "baseline: $(wc -l <"$known_warnings") warnings of the pristine tree in those objects"
 	else
@@ -106,6 +106,6 @@ for o in $objs; do
 		skip "$sym is off in the =m config" "W=1 and sparse clean: $o"
 		continue
 	fi
-	kbuild_ok "W=1 and sparse clean: $o" "$o" make -s O="$obj" ARCH=x86_64 W=1 C=2
+	kbuild_ok "W=1 and sparse clean: $o" "$o" make -s O="$obj" ARCH=x86_64 "$vv_kpin" W=1 C=2
 done
 done_testing
