@@ -20,7 +20,7 @@ if have_modules; then
 	modprobe nvlink2_fw_kunit && rmmod nvlink2_fw_kunit
 fi
 client=$VV_BIN/vfio-nvlink2
-bdf_of() { printf '%s\n' "$1" | cut -d' ' -f1; }
+bdf_of() { echo "${1%% *}"; }
 
 leak_mark
 

@@ -29,7 +29,8 @@ while IFS='|' read -r bytes result after binds; do
 	got=$("$W" "$f" "$bytes")
 	# the kernel answered the write: a byte count or an errno
 	[[ $got =~ ^(ok\ [0-9]+|error\ E[A-Z]+)$ ]] && written=$((written + 1))
-	now=$(cat "$f")
+	now=
+	IFS= read -r now <"$f"
 	[ "$after" = "(unchanged)" ] && after=vfio-pci
 	is "$got" "$result" "write '$bytes' returns '$result'"
 	is "$now" "$after" "after '$bytes' the override reads '$after'"

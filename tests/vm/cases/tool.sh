@@ -81,10 +81,7 @@ is "$?" 2 "bind of an absent device: exit 2"
 is "$(driver_of "$bdf")" edu-native "and nothing changed"
 
 # list --json while the other edu functions go and come back
-others=$(for d in $SYS_PCI/devices/*; do
-	[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1234:0x11e8 ] && [ "$(basename "$d")" != "$bdf" ] &&
-		basename "$d"
-done)
+others=$(for b in $(edu_devs); do [ "$b" = "$bdf" ] || echo "$b"; done)
 (
 	end=$(($(date +%s) + 20))
 	while [ "$(date +%s)" -lt $end ] && [ ! -e /run/vv-list-done ]; do
