@@ -51,8 +51,13 @@ case ${flavour%-"$base"} in *-debug) frags+=("$cfgdir/debug.config") ;; esac
 kmake=(make -s -C "$tree" O="$obj" ARCH=x86_64 -j"$(nproc)" "$vv_kpin"
 	KBUILD_BUILD_USER=vfio-variant KBUILD_BUILD_HOST=build
 	KBUILD_BUILD_TIMESTAMP="$(git -C "$tree" log -1 --format=%cd)")
-# relative paths in ccache's hash, so that clones share the cache
-command -v ccache >/dev/null && kmake+=(CC="ccache gcc") && export CCACHE_BASEDIR=$top
+# relative paths in ccache's hash, so that clones share the cache; depend
+# mode, because on a bare machine every object is a miss, and a miss in
+# ccache's default mode runs the preprocessor as well as the compiler: 1.8
+# times gcc's time, against 1.2 in depend mode (which takes the headers from
+# the compiler's -MMD file). A hit costs the same in both.
+command -v ccache >/dev/null && kmake+=(CC="ccache gcc") &&
+	export CCACHE_BASEDIR=$top CCACHE_DEPEND=1
 
 mkdir -p "$obj"
 stamp=$obj/.vv-fragments

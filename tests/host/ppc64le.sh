@@ -20,7 +20,9 @@ if ! command -v ${cross}gcc >/dev/null; then
 	exit
 fi
 kmake=(make -s -C "$tree" O="$obj" ARCH=powerpc CROSS_COMPILE=$cross -j"$(nproc)" "$vv_kpin")
-command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc") && export CCACHE_BASEDIR=$top
+# depend mode: see kernel/scripts/build.sh
+command -v ccache >/dev/null && kmake+=(CC="ccache ${cross}gcc") &&
+	export CCACHE_BASEDIR=$top CCACHE_DEPEND=1
 
 mkdir -p "$obj"
 frag=$top/kernel/configs/ppc64le.config

@@ -38,7 +38,8 @@ fi
 mkdir -p "$obj"
 cp "$top/build/obj-m$sfx/.config" "$obj/.config"
 kmake=(make -s -C "$wt" O="$obj" ARCH=x86_64 -j"$(nproc)" "$vv_kpin" W=1)
-command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
+# depend mode: see kernel/scripts/build.sh
+command -v ccache >/dev/null && kmake+=(CC="ccache gcc") && export CCACHE_DEPEND=1
 if ! out=$("${kmake[@]}" olddefconfig 2>&1 && "${kmake[@]}" prepare 2>&1); then
 	ok 1 "configure and prepare the pristine tree in $obj"
 	echo "$out" | tail -5 | sed 's/^/# /'
