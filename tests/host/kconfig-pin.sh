@@ -43,11 +43,8 @@ unpinned=$(grep -nE '\bmake\b.*\bO=' kernel/scripts/*.sh tests/host/*.sh |
 	grep -v vv_kpin | grep -v '^tests/host/kconfig-pin\.sh:')
 is "$unpinned" "" "every make of a test kernel's tree in kernel/scripts and tests/host pins pahole"
 
-# On a bare machine (CI's, cold) every compile misses ccache. A miss in
-# ccache's default mode runs the preprocessor and then the compiler, about
-# 1.8 times gcc's time on the test kernels' objects; depend mode, which reads
-# the headers from the compiler's -MMD file, about 1.2. Each script that
-# compiles a kernel through ccache asks for depend mode.
+# Each script that compiles a kernel through ccache asks for its depend
+# mode (why: kernel/scripts/build.sh)
 nodepend=
 for f in $(grep -lE 'CC="ccache ' kernel/scripts/*.sh tests/host/*.sh); do
 	grep -q 'CCACHE_DEPEND=1' "$f" || nodepend+=" $f"
